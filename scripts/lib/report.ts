@@ -1,0 +1,83 @@
+/**
+ * @module scripts/lib/report
+ * The seed report: counts and every rejection, warning and skip with its
+ * file. JSON on stdout for tools, a table on stderr for people, and a
+ * progress bar (TTY) or periodic lines (logs) while it runs.
+ */
+
+export interface Report {
+  scanned: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: { file: string; reason: string }[];
+  warnings: { file: string; message: string }[];
+  skipped: { file: string; reason: string }[];
+}
+
+export function emptyReport(): Report {
+  return { scanned: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [], warnings: [], skipped: [] };
+}
+
+export class Progress {
+  private last = 0;
+  private readonly tty: boolean;
+  private readonly started = Date.now();
+  constructor(
+    private readonly total: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.tty = Boolean(out.isTTY);
+  }
+  update(done: number, note = ""): void {
+    const now = Date.now();
+    if (this.tty) {
+      if (now - this.last < 100 && done < this.total) return;
+      const width = 30;
+      const filled = this.total ? Math.round((done / this.total) * width) : width;
+      this.out.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${this.total} ${note}\x1b[K`);
+    } else {
+      if (now - this.last < 5000 && done < this.total) return;
+      this.out.write(`seed: ${done}/${this.total} files (${((now - this.started) / 1000).toFixed(1)} s) ${note}\n`);
+    }
+    this.last = now;
+  }
+  done(): void {
+    if (this.tty) this.out.write("\n");
+  }
+}
+
+export function printHuman(
+  report: Report,
+  opts: { dryRun: boolean; target: string; seconds: number },
+  out = process.stderr,
+): void {
+  const w = (s: string) => out.write(`${s}\n`);
+  const rows: [string, number][] = [
+    ["scanned", report.scanned],
+    [opts.dryRun ? "would insert" : "inserted", report.inserted],
+    [opts.dryRun ? "would update" : "updated", report.updated],
+    ["unchanged", report.unchanged],
+    ["rejected", report.rejected.length],
+    ["warnings", report.warnings.length],
+    ["skipped", report.skipped.length],
+  ];
+  w("");
+  w(`Seed ${opts.dryRun ? "dry run (nothing written)" : `into ${opts.target} D1`} in ${opts.seconds.toFixed(2)} s`);
+  for (const [k, v] of rows) w(`  ${k.padEnd(14)}${String(v).padStart(8)}`);
+  if (report.rejected.length) {
+    w("");
+    w("Rejected (not written):");
+    for (const r of report.rejected) w(`  ${r.file}: ${r.reason}`);
+  }
+  if (report.warnings.length) {
+    w("");
+    w("Warnings (written, recovered as described):");
+    for (const r of report.warnings) w(`  ${r.file}: ${r.message}`);
+  }
+  if (report.skipped.length) {
+    w("");
+    w("Skipped:");
+    for (const r of report.skipped) w(`  ${r.file}: ${r.reason}`);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * @module config
+ * The site's settings, read from Worker vars (or wrangler.toml for scripts)
+ * and validated in one place. A bad value throws a ConfigError naming it.
+ */
+
+export interface SiteConfig {
+  /** Origin of the site, no trailing slash, e.g. https://finews.withounder.com */
+  siteUrl: string;
+  title: string;
+  lang: string;
+  timeZone: string;
+  author: string;
+  /** Origin unknown share codes are redirected to, or null when off. */
+  shareFallbackOrigin: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`configuration ${variable}: ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Vars = Record<string, unknown>;
+
+function str(vars: Vars, name: string, fallback?: string): string {
+  const v = vars[name];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(name, "is not set");
+  }
+  if (typeof v !== "string") throw new ConfigError(name, `must be a string, got ${typeof v}`);
+  return v.trim();
+}
+
+function origin(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `"${value}" is not an absolute URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(name, `"${value}" must use http or https`);
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || url.username) {
+    throw new ConfigError(name, `"${value}" must be an origin only (scheme://host[:port]), without path, query or credentials`);
+  }
+  return url.origin;
+}
+
+/** Validates the vars and returns the typed config; throws ConfigError on the first bad value. */
+export function readConfig(vars: Vars): SiteConfig {
+  const siteUrl = origin("SITE_URL", str(vars, "SITE_URL"));
+  const title = str(vars, "SITE_TITLE");
+  if (!title) throw new ConfigError("SITE_TITLE", "must not be empty");
+  const lang = str(vars, "SITE_LANG", "zh-CN");
+  try {
+    if (!lang || Intl.getCanonicalLocales(lang).length !== 1) throw new Error();
+  } catch {
+    throw new ConfigError("SITE_LANG", `"${lang}" is not a BCP 47 language tag`);
+  }
+  const timeZone = str(vars, "SITE_TIMEZONE", "Asia/Shanghai");
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone }).format(0);
+  } catch {
+    throw new ConfigError("SITE_TIMEZONE", `"${timeZone}" is not an IANA time zone`);
+  }
+  const author = str(vars, "SITE_AUTHOR", "");
+  if (!author) throw new ConfigError("SITE_AUTHOR", "must not be empty (feeds need an author)");
+  const fallback = str(vars, "SHARE_FALLBACK_ORIGIN", "");
+  return {
+    siteUrl,
+    title,
+    lang,
+    timeZone,
+    author,
+    shareFallbackOrigin: fallback ? origin("SHARE_FALLBACK_ORIGIN", fallback) : null,
+  };
+}

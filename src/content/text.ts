@@ -1,0 +1,91 @@
+/**
+ * @module content/text
+ * Byte- and character-level hygiene: strict UTF-8 decoding that names the
+ * offending byte, and removal of characters no page or feed may carry.
+ */
+
+export class InvalidUtf8Error extends Error {
+  constructor(readonly offset: number) {
+    super(`invalid UTF-8 at byte offset ${offset}`);
+  }
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Decodes strict UTF-8; throws InvalidUtf8Error naming the byte offset. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) throw new InvalidUtf8Error(bad);
+  return decoder.decode(bytes);
+}
+
+// C0 controls except \t \n \r, DEL, C1 controls, U+FFFE/U+FFFF, and lone surrogates.
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes characters that are not allowed in XML 1.0 or that only scramble text; returns how many went. */
+export function stripForbiddenChars(text: string): { text: string; removed: number } {
+  let removed = 0;
+  const out = text.replace(FORBIDDEN, () => {
+    removed++;
+    return "";
+  });
+  return { text: out, removed };
+}
+
+/** stripForbiddenChars for render-time use, where nobody counts. */
+export function cleanText(text: string): string {
+  return text.replace(FORBIDDEN, "");
+}
+
+/** Collapses runs of whitespace to single spaces and trims. */
+export function squash(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Cuts at `max` characters (code points), at a sentence end when one is near, adding an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max).join("");
+  const stop = Math.max(...["。", "！", "？", ". ", "；"].map((p) => head.lastIndexOf(p)));
+  if (stop >= max * 0.6) return head.slice(0, stop + 1).trim();
+  return `${chars
+    .slice(0, max - 1)
+    .join("")
+    .trim()}…`;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module db/migrations
+ * Reads wrangler's `d1_migrations` bookkeeping so the seed script can tell
+ * which migrations a database still lacks, and apply them the way wrangler
+ * does (same table, same names) when the target is local.
+ */
+import type { Executor } from "./sync";
+import type { Statement } from "./statements";
+
+export interface MigrationFile {
+  name: string;
+  sql: string;
+}
+
+const TABLE =
+  "CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)";
+
+export async function appliedMigrations(db: Executor): Promise<Set<string>> {
+  const exists = await db.all<{ n: number }>({
+    sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'd1_migrations'",
+    params: [],
+  });
+  if (!exists[0]?.n) return new Set();
+  const rows = await db.all<{ name: string }>({ sql: "SELECT name FROM d1_migrations", params: [] });
+  return new Set(rows.map((r) => r.name));
+}
+
+export async function pendingMigrations(db: Executor, files: MigrationFile[]): Promise<MigrationFile[]> {
+  const done = await appliedMigrations(db);
+  return files.filter((f) => !done.has(f.name));
+}
+
+/** Splits a migration into statements (drizzle's breakpoints, else top-level semicolons at line ends). */
+export function splitSql(sql: string): string[] {
+  const parts = sql.includes("--> statement-breakpoint") ? sql.split("--> statement-breakpoint") : sql.split(/;\s*$/m);
+  return parts.map((s) => s.trim().replace(/;$/, "")).filter((s) => s && !/^(--[^\n]*\n?)+$/.test(s));
+}
+
+/** Applies each migration and records it in one batch, so a migration lands whole or not at all. */
+export async function applyMigrations(db: Executor, files: MigrationFile[]): Promise<string[]> {
+  await db.batch([{ sql: TABLE, params: [] }]);
+  const applied: string[] = [];
+  for (const f of files) {
+    const stmts: Statement[] = splitSql(f.sql).map((sql) => ({ sql, params: [] }));
+    stmts.push({ sql: "INSERT INTO d1_migrations (name) VALUES (?)", params: [f.name] });
+    await db.batch(stmts);
+    applied.push(f.name);
+  }
+  return applied;
+}

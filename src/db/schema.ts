@@ -1,0 +1,78 @@
+/**
+ * @module db/schema
+ * D1 tables (drizzle). `posts` holds everything a page or feed needs without
+ * re-parsing; `post_terms` makes "latest N in a category/tag" an index range
+ * scan; `terms` names each category and tag once.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: false }),
+    slug: text("slug").notNull(),
+    infoCode: text("info_code"),
+    title: text("title").notNull(),
+    /** epoch ms UTC */
+    publishedAt: integer("published_at").notNull(),
+    /** YYYY-MM-DD in SITE_TIMEZONE */
+    localDate: text("local_date").notNull(),
+    path: text("path").notNull(),
+    /** JSON array of category names as written */
+    categories: text("categories").notNull(),
+    categoriesRaw: text("categories_raw").notNull(),
+    /** JSON array of tags */
+    tags: text("tags").notNull(),
+    bodyMd: text("body_md").notNull(),
+    bodyHtml: text("body_html").notNull(),
+    summary: text("summary").notNull(),
+    firstImage: text("first_image"),
+    sourceUrl: text("source_url"),
+    shareUrl: text("share_url"),
+    backLink: text("back_link"),
+    /** 0 for `published: false` */
+    published: integer("published").notNull(),
+    permalink: text("permalink"),
+    hash: text("hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("posts_slug").on(t.slug),
+    index("posts_info_code").on(t.infoCode),
+    index("posts_path").on(t.path),
+    // Latest-overall and sitemap ranges only ever look at published rows.
+    index("posts_published_time").on(t.publishedAt, t.id).where(sql`${t.published} = 1`),
+    index("posts_updated").on(t.updatedAt),
+  ],
+);
+
+/** One row per (category | raw categories string | tag) of each published post. */
+export const postTerms = sqliteTable(
+  "post_terms",
+  {
+    /** 'c' category, 'r' raw categories string, 't' tag */
+    kind: text("kind").notNull(),
+    /** lowercased name */
+    key: text("key").notNull(),
+    publishedAt: integer("published_at").notNull(),
+    postId: integer("post_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key, t.publishedAt, t.postId] }), index("post_terms_post").on(t.postId)],
+);
+
+export const terms = sqliteTable(
+  "terms",
+  {
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    /** Name as first written, e.g. TechWeb */
+    name: text("name").notNull(),
+    /** Human name: for a category, its posts' tag (e.g. 河北新闻网新闻) */
+    label: text("label").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] })],
+);
+
+export type PostRow = typeof posts.$inferSelect;

@@ -1,0 +1,7 @@
+/**
+ * @module index
+ * Worker entry point.
+ */
+import { app } from "./app";
+
+export default app satisfies ExportedHandler<Env>;
