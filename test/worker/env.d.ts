@@ -6,3 +6,8 @@ declare namespace Cloudflare {
     TEST_POSTS: string;
   }
 }
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("../../src/index");
+  }
+}
