@@ -33,7 +33,7 @@ CREATE TABLE `posts` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `posts_slug` ON `posts` (`slug`);--> statement-breakpoint
-CREATE INDEX `posts_info_code` ON `posts` (`info_code`);--> statement-breakpoint
+CREATE INDEX `posts_info_code` ON `posts` (`info_code`,`published_at`);--> statement-breakpoint
 CREATE INDEX `posts_path` ON `posts` (`path`);--> statement-breakpoint
 CREATE INDEX `posts_published_time` ON `posts` (`published_at`,`id`) WHERE "posts"."published" = 1;--> statement-breakpoint
 CREATE INDEX `posts_updated` ON `posts` (`updated_at`);--> statement-breakpoint

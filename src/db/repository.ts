@@ -49,6 +49,50 @@ export interface Cursor {
 
 const SUMMARY_COLS =
   "p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.summary, p.categories, p.tags, p.first_image";
+const FULL_COLS = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published`;
+
+const latestSql = (cols: string) =>
+  `SELECT ${cols} FROM posts AS p INDEXED BY posts_published_time
+   WHERE p.published = 1 AND p.published_at <= ?1 AND (p.published_at < ?2 OR (p.published_at = ?2 AND p.id < ?3))
+   ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`;
+
+const termSql = (cols: string) =>
+  `SELECT ${cols} FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
+   WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3
+     AND (t.published_at < ?4 OR (t.published_at = ?4 AND t.post_id < ?5))
+   ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`;
+
+const validatorSql = (inner: string) =>
+  `SELECT count(*) AS n, max(updated_at) AS u, max(published_at) AS pub, group_concat(id) AS ids FROM (${inner})`;
+
+/**
+ * Every query the Worker runs, by name, so test/worker/query-plans.test.ts can
+ * check each plan walks an index and never scans posts.
+ */
+export const QUERIES = {
+  latest: latestSql(SUMMARY_COLS),
+  latestFull: latestSql(FULL_COLS),
+  inTerm: termSql(SUMMARY_COLS),
+  inTermFull: termSql(FULL_COLS),
+  validatorLatest: validatorSql(
+    `SELECT p.id, p.published_at, p.updated_at FROM posts AS p INDEXED BY posts_published_time
+     WHERE p.published = 1 AND p.published_at <= ?3 ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`,
+  ),
+  validatorTerm: validatorSql(
+    `SELECT p.id, p.published_at, p.updated_at FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
+     WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?4`,
+  ),
+  bySlug: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.slug = ?1`,
+  byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
+  byInfoCode: `SELECT p.path FROM posts AS p INDEXED BY posts_info_code WHERE p.info_code = ?1 AND p.published = 1 AND p.published_at <= ?2
+     ORDER BY p.published_at DESC LIMIT 1`,
+  term: "SELECT kind, key, name, label FROM terms WHERE key = ?1 AND kind IN (?2, ?3)",
+  terms: "SELECT kind, key, name, label FROM terms WHERE kind = ?1 ORDER BY key",
+  timeSpan: `SELECT (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 ORDER BY published_at ASC LIMIT 1) AS first,
+     (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 AND published_at <= ?1 ORDER BY published_at DESC LIMIT 1) AS last`,
+  sitemapPage: `SELECT path, updated_at FROM posts INDEXED BY posts_published_time
+     WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 ORDER BY published_at ASC LIMIT ?3`,
+} as const;
 
 interface SummaryRow {
   id: number;
@@ -113,80 +157,54 @@ export interface PageQuery {
   now: number;
 }
 
+/** Keyset bounds: (publishedAt, id) strictly below the cursor, or everything up to now. */
+function bounds(q: PageQuery): [number, number] {
+  return q.before ? [q.before.publishedAt, q.before.id] : [q.now + 1, 0];
+}
+
 /** Newest visible posts across the site (partial index posts_published_time). */
 export async function latestPosts(db: Db, q: PageQuery): Promise<PostSummary[]> {
-  const before = q.before ?? { publishedAt: q.now + 1, id: 0 };
+  const [t, id] = bounds(q);
   const { results } = await db
-    .prepare(
-      `SELECT ${SUMMARY_COLS} FROM posts AS p INDEXED BY posts_published_time
-       WHERE p.published = 1 AND p.published_at <= ?1 AND (p.published_at < ?2 OR (p.published_at = ?2 AND p.id < ?3))
-       ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`,
-    )
-    .bind(q.now, before.publishedAt, before.id || Number.MAX_SAFE_INTEGER, q.limit)
+    .prepare(QUERIES.latest)
+    .bind(q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit)
     .all<SummaryRow>();
   return results.map(toSummary);
 }
 
 /** Newest visible posts of one category, raw categories string or tag (post_terms primary key range). */
 export async function latestInTerm(db: Db, kind: TermKind, key: string, q: PageQuery): Promise<PostSummary[]> {
-  const rows = await termPage<SummaryRow>(db, SUMMARY_COLS, kind, key, q);
-  return rows.map(toSummary);
-}
-
-/** Like latestInTerm, with bodies, for feeds: still one query. */
-export async function latestFullInTerm(db: Db, kind: TermKind | null, key: string, q: PageQuery): Promise<Post[]> {
-  const cols = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published`;
-  if (kind === null) {
-    const before = q.before ?? { publishedAt: q.now + 1, id: 0 };
-    const { results } = await db
-      .prepare(
-        `SELECT ${cols} FROM posts AS p INDEXED BY posts_published_time
-         WHERE p.published = 1 AND p.published_at <= ?1 AND (p.published_at < ?2 OR (p.published_at = ?2 AND p.id < ?3))
-         ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`,
-      )
-      .bind(q.now, before.publishedAt, before.id || Number.MAX_SAFE_INTEGER, q.limit)
-      .all<PostRow>();
-    return results.map((r) => toPost(r, q.now));
-  }
-  const rows = await termPage<PostRow>(db, cols, kind, key, q);
-  return rows.map((r) => toPost(r, q.now));
-}
-
-async function termPage<R>(db: Db, cols: string, kind: TermKind, key: string, q: PageQuery): Promise<R[]> {
-  const before = q.before ?? { publishedAt: q.now + 1, id: 0 };
+  const [t, id] = bounds(q);
   const { results } = await db
-    .prepare(
-      `SELECT ${cols} FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
-       WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3
-         AND (t.published_at < ?4 OR (t.published_at = ?4 AND t.post_id < ?5))
-       ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`,
-    )
-    .bind(kind, key, q.now, before.publishedAt, before.id || Number.MAX_SAFE_INTEGER, q.limit)
-    .all<R>();
-  return results;
+    .prepare(QUERIES.inTerm)
+    .bind(kind, key, q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit)
+    .all<SummaryRow>();
+  return results.map(toSummary);
+}
+
+/** Like latestPosts / latestInTerm (kind null = whole site), with bodies, for feeds: still one query. */
+export async function latestFullInTerm(db: Db, kind: TermKind | null, key: string, q: PageQuery): Promise<Post[]> {
+  const [t, id] = bounds(q);
+  const stmt =
+    kind === null
+      ? db.prepare(QUERIES.latestFull).bind(q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit)
+      : db.prepare(QUERIES.inTermFull).bind(kind, key, q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit);
+  const { results } = await stmt.all<PostRow>();
+  return results.map((r) => toPost(r, q.now));
 }
 
 export interface Validator {
   /** Newest change among the first `limit` visible items, epoch ms; 0 when empty. */
   lastModified: number;
   count: number;
-  /** Newest item's instant and id, so a new post changes the validator even if older ones did not. */
+  /** Newest instant and the item ids, so a new, removed or reordered item changes the validator. */
   newest: string;
 }
 
 /** The feed/list validator: one small indexed query, no bodies. */
 export async function validator(db: Db, kind: TermKind | null, key: string, limit: number, now: number): Promise<Validator> {
-  const inner =
-    kind === null
-      ? `SELECT p.id, p.published_at, p.updated_at FROM posts AS p INDEXED BY posts_published_time
-         WHERE p.published = 1 AND p.published_at <= ?3 ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`
-      : `SELECT p.id, p.published_at, p.updated_at FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
-         WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?4`;
   const row = await db
-    .prepare(
-      `SELECT count(*) AS n, max(updated_at) AS u, max(published_at) AS pub,
-              group_concat(id) AS ids FROM (${inner})`,
-    )
+    .prepare(kind === null ? QUERIES.validatorLatest : QUERIES.validatorTerm)
     .bind(kind ?? "", key, now, limit)
     .first<{ n: number; u: number | null; pub: number | null; ids: string | null }>();
   return {
@@ -197,67 +215,36 @@ export async function validator(db: Db, kind: TermKind | null, key: string, limi
 }
 
 export async function postBySlug(db: Db, slug: string, now: number): Promise<Post | null> {
-  const r = await db
-    .prepare(
-      `SELECT ${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published
-       FROM posts AS p WHERE p.slug = ?1`,
-    )
-    .bind(slug)
-    .first<PostRow>();
+  const r = await db.prepare(QUERIES.bySlug).bind(slug).first<PostRow>();
   return r ? toPost(r, now) : null;
 }
 
-/** Path and visibility of the post with a share code (newest when a code repeats). */
+/** Path of the visible post with a share code (the newest when a code repeats). */
 export async function postByInfoCode(db: Db, code: string, now: number): Promise<{ path: string } | null> {
-  const r = await db
-    .prepare(
-      `SELECT p.path FROM posts AS p WHERE p.info_code = ?1 AND p.published = 1 AND p.published_at <= ?2
-       ORDER BY p.published_at DESC LIMIT 1`,
-    )
-    .bind(code, now)
-    .first<{ path: string }>();
-  return r ?? null;
+  return (await db.prepare(QUERIES.byInfoCode).bind(code, now).first<{ path: string }>()) ?? null;
 }
 
+/** A post by its canonical path (posts with their own `permalink:`). */
 export async function postByPath(db: Db, path: string, now: number): Promise<Post | null> {
-  const r = await db
-    .prepare(
-      `SELECT ${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published
-       FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
-    )
-    .bind(path)
-    .first<PostRow>();
+  const r = await db.prepare(QUERIES.byPath).bind(path).first<PostRow>();
   return r ? toPost(r, now) : null;
 }
 
+/** A category ('c'), raw categories string ('r') or tag ('t') by lowercased key; 'c' wins over 'r'. */
 export async function findTerm(db: Db, kinds: TermKind[], key: string): Promise<Term | null> {
-  const { results } = await db
-    .prepare(
-      `SELECT kind, key, name, label FROM terms WHERE kind IN (${kinds.map((_, i) => `?${i + 2}`).join(", ")}) AND key = ?1`,
-    )
-    .bind(key, ...kinds)
-    .all<Term>();
-  // A single category wins over a raw string spelled the same way.
+  const [k1, k2] = [kinds[0] ?? "c", kinds[1] ?? kinds[0] ?? "c"];
+  const { results } = await db.prepare(QUERIES.term).bind(key, k1, k2).all<Term>();
   return kinds.map((k) => results.find((r) => r.kind === k)).find(Boolean) ?? null;
 }
 
 export async function listTerms(db: Db, kind: TermKind): Promise<Term[]> {
-  const { results } = await db
-    .prepare("SELECT kind, key, name, label FROM terms WHERE kind = ?1 ORDER BY key")
-    .bind(kind)
-    .all<Term>();
+  const { results } = await db.prepare(QUERIES.terms).bind(kind).all<Term>();
   return results;
 }
 
 /** Oldest and newest visible instants, for the sitemap index (two index probes). */
 export async function timeSpan(db: Db, now: number): Promise<{ first: number; last: number } | null> {
-  const r = await db
-    .prepare(
-      `SELECT (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 ORDER BY published_at ASC LIMIT 1) AS first,
-              (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 AND published_at <= ?1 ORDER BY published_at DESC LIMIT 1) AS last`,
-    )
-    .bind(now)
-    .first<{ first: number | null; last: number | null }>();
+  const r = await db.prepare(QUERIES.timeSpan).bind(now).first<{ first: number | null; last: number | null }>();
   if (!r || r.first === null || r.last === null) return null;
   return { first: r.first, last: r.last };
 }
@@ -269,12 +256,6 @@ export async function pathsBetween(
   to: number,
   limit: number,
 ): Promise<{ path: string; updatedAt: number }[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT path, updated_at FROM posts INDEXED BY posts_published_time
-       WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 ORDER BY published_at ASC LIMIT ?3`,
-    )
-    .bind(from, to, limit)
-    .all<{ path: string; updated_at: number }>();
+  const { results } = await db.prepare(QUERIES.sitemapPage).bind(from, to, limit).all<{ path: string; updated_at: number }>();
   return results.map((r) => ({ path: r.path, updatedAt: r.updated_at }));
 }

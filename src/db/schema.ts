@@ -40,7 +40,8 @@ export const posts = sqliteTable(
   },
   (t) => [
     uniqueIndex("posts_slug").on(t.slug),
-    index("posts_info_code").on(t.infoCode),
+    // Share links: newest visible post with a code, without walking the time index.
+    index("posts_info_code").on(t.infoCode, t.publishedAt),
     index("posts_path").on(t.path),
     // Latest-overall and sitemap ranges only ever look at published rows.
     index("posts_published_time").on(t.publishedAt, t.id).where(sql`${t.published} = 1`),

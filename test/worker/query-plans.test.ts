@@ -1,0 +1,73 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { QUERIES } from "../../src/db/repository";
+import { makePost, seedPosts } from "./helpers";
+
+/** Bind values for each query's parameters: a plan must not depend on them. */
+const PARAMS: Record<keyof typeof QUERIES, unknown[]> = {
+  latest: [Date.now(), Date.now(), 1, 20],
+  latestFull: [Date.now(), Date.now(), 1, 20],
+  inTerm: ["c", "emnews", Date.now(), Date.now(), 1, 30],
+  inTermFull: ["t", "东财滚动新闻", Date.now(), Date.now(), 1, 20],
+  validatorLatest: ["", "", Date.now(), 20],
+  validatorTerm: ["c", "emnews", Date.now(), 20],
+  bySlug: ["NW1"],
+  byPath: ["/emnews/2024/01/02/x.html"],
+  byInfoCode: ["NW202201010000001", Date.now()],
+  term: ["emnews", "c", "r"],
+  terms: ["c"],
+  timeSpan: [Date.now()],
+  sitemapPage: [0, Date.now(), 50000],
+};
+
+/** The index each query must search (a plan that merely "uses an index" can still walk all posts). */
+const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
+  latest: /SEARCH p USING INDEX posts_published_time/,
+  latestFull: /SEARCH p USING INDEX posts_published_time/,
+  inTerm: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
+  inTermFull: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
+  validatorLatest: /SEARCH p USING INDEX posts_published_time/,
+  validatorTerm: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
+  bySlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
+  byPath: /SEARCH p USING INDEX posts_path \(path=\?\)/,
+  byInfoCode: /SEARCH p USING INDEX posts_info_code \(info_code=\?/,
+  term: /SEARCH terms USING INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
+  terms: /SEARCH terms USING INDEX sqlite_autoindex_terms_1 \(kind=\?\)/,
+  timeSpan: /SEARCH posts USING COVERING INDEX posts_published_time/,
+  sitemapPage: /SEARCH posts USING INDEX posts_published_time \(published_at>\? AND published_at<\?\)/,
+};
+
+describe("query plans of every hot read", () => {
+  beforeAll(async () => {
+    // Enough rows that the planner has real choices; ANALYZE so it uses statistics as production would.
+    const posts = Array.from({ length: 300 }, (_, i) =>
+      makePost({
+        slug: `plan-${i}`,
+        publishedAt: Date.UTC(2024, 0, 1) + i * 60000,
+        categories: [`cat${i % 7}`],
+        tags: [`tag${i % 5}`],
+      }),
+    );
+    await seedPosts(posts);
+    await env.DB.prepare("ANALYZE").run();
+  });
+
+  for (const [name, sql] of Object.entries(QUERIES) as [keyof typeof QUERIES, string][]) {
+    it(`${name} walks an index and never scans posts`, async () => {
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...PARAMS[name])
+        .all<{ detail: string }>();
+      const details = results.map((r) => r.detail);
+      expect(details.join(" | ")).toMatch(EXPECTED[name]);
+      for (const d of details) {
+        // "SCAN p" / "SCAN posts" alone is a full table scan; "SCAN … USING INDEX" walks an index in order.
+        if (/^(SCAN|SEARCH) (p|posts|t|post_terms|terms)\b/.test(d)) {
+          expect(d, `${name}: ${details.join(" | ")}`).toMatch(
+            /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/,
+          );
+        }
+        expect(d, `${name}: ${details.join(" | ")}`).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+      }
+    });
+  }
+});
