@@ -39,7 +39,7 @@ function ensureNodeBin() {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const r = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--no-save", "--no-package-lock", `${pkg}@${WANT_MAJOR}`], {
     cwd: prefix,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", 2, 2],
   });
   if (r.status !== 0 || !existsSync(join(bin, "node"))) {
     process.stderr.write(

@@ -6,8 +6,3 @@ declare namespace Cloudflare {
     TEST_POSTS: string;
   }
 }
-declare namespace Cloudflare {
-  interface GlobalProps {
-    mainModule: typeof import("../../src/index");
-  }
-}
