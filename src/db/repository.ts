@@ -37,6 +37,8 @@ export interface Post extends PostSummary {
   sourceUrl: string | null;
   backLink: string | null;
   hash: string;
+  /** When the post was first stored; updatedAt > createdAt means its content changed since. */
+  createdAt: number;
   /** false when hidden (unpublished or not yet due); routes 404 on it */
   visible: boolean;
 }
@@ -49,7 +51,7 @@ export interface Cursor {
 
 const SUMMARY_COLS =
   "p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.summary, p.categories, p.tags, p.first_image";
-const FULL_COLS = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published`;
+const FULL_COLS = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published, p.created_at`;
 
 const latestSql = (cols: string) =>
   `SELECT ${cols} FROM posts AS p INDEXED BY posts_published_time
@@ -113,6 +115,7 @@ interface PostRow extends SummaryRow {
   back_link: string | null;
   hash: string;
   published: number;
+  created_at: number;
 }
 
 function list(json: string): string[] {
@@ -147,6 +150,7 @@ function toPost(r: PostRow, now: number): Post {
     sourceUrl: r.source_url,
     backLink: r.back_link,
     hash: r.hash,
+    createdAt: r.created_at,
     visible: r.published === 1 && r.published_at <= now,
   };
 }
