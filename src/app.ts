@@ -6,17 +6,16 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
-import { findTerm } from "./db/repository";
+import type { Term } from "./db/repository";
 import { requestContext } from "./http/context";
-import { onError } from "./http/errors";
+import { errorPage, onError } from "./http/errors";
 import { requestGuard, securityHeaders } from "./http/guard";
 import { articles } from "./routes/articles";
 import { feeds } from "./routes/feeds";
-import { lists } from "./routes/lists";
+import { liveCategory, lists } from "./routes/lists";
 import { meta } from "./routes/meta";
-import { termKey } from "./routes/params";
+import { firstSegment } from "./routes/params";
 import { share } from "./routes/share";
-import { renderError } from "./views/errors";
 
 export const app = new Hono<AppEnv>();
 
@@ -29,19 +28,21 @@ app.route("/", feeds);
 app.route("/", lists);
 app.route("/", articles);
 
+/** Words that start our own paths rather than naming a category. */
+const RESERVED = new Set(["category", "tag", "feed", "sitemaps", "assets"]);
+
 app.notFound(async (c) => {
-  const config = c.get("config");
-  if (!config) return c.text("Not Found", 404);
-  const first = /^\/([^/]+)\//.exec(new URL(c.req.url).pathname)?.[1];
-  let category: { name: string; label: string } | null = null;
-  if (first && first !== "category" && first !== "tag") {
+  const first = firstSegment(new URL(c.req.url).pathname);
+  let category: Term | null = null;
+  if (first && !RESERVED.has(first.toLowerCase()) && c.get("db")) {
     try {
-      category = await findTerm(c.get("db"), ["c"], termKey(decodeURIComponent(first)));
+      category = await liveCategory(c, first);
     } catch {
+      // The 404 page must not fail because the hint could not be looked up.
       category = null;
     }
   }
-  return c.html(renderError(config, 404, c.get("requestId"), category), 404, { "Cache-Control": "public, max-age=60" });
+  return errorPage(c, 404, { category });
 });
 
 app.onError(onError);

@@ -44,11 +44,15 @@ function origin(name: string, value: string): string {
   } catch {
     throw new ConfigError(name, `"${value}" is not an absolute URL`);
   }
+  if (url.username || url.password) {
+    // Never echo the value: it carries credentials.
+    throw new ConfigError(name, "must be an origin only (scheme://host[:port]); it contains credentials");
+  }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(name, `"${value}" must use http or https`);
   }
-  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || url.username) {
-    throw new ConfigError(name, `"${value}" must be an origin only (scheme://host[:port]), without path, query or credentials`);
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
+    throw new ConfigError(name, `"${value}" must be an origin only (scheme://host[:port]), without path or query`);
   }
   return url.origin;
 }

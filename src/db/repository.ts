@@ -86,10 +86,14 @@ export const QUERIES = {
   ),
   bySlug: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.slug = ?1`,
   byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
-  byInfoCode: `SELECT p.path FROM posts AS p INDEXED BY posts_info_code WHERE p.info_code = ?1 AND p.published = 1 AND p.published_at <= ?2
-     ORDER BY p.published_at DESC LIMIT 1`,
+  // A code normally names one post; when it repeats, the caller prefers a visible one, then the newest.
+  byInfoCode: `SELECT p.path, (p.published = 1 AND p.published_at <= ?2) AS visible FROM posts AS p INDEXED BY posts_info_code
+     WHERE p.info_code = ?1 ORDER BY p.published_at DESC LIMIT 8`,
   term: "SELECT kind, key, name, label FROM terms WHERE key = ?1 AND kind IN (?2, ?3)",
-  terms: "SELECT kind, key, name, label FROM terms WHERE kind = ?1 ORDER BY key",
+  // Only terms with at least one visible post (a category whose posts are all scheduled is not listed yet).
+  terms: `SELECT t.kind, t.key, t.name, t.label FROM terms AS t WHERE t.kind = ?1
+     AND EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = t.kind AND pt.key = t.key AND pt.published_at <= ?2)
+     ORDER BY t.key`,
   timeSpan: `SELECT (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 ORDER BY published_at ASC LIMIT 1) AS first,
      (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 AND published_at <= ?1 ORDER BY published_at DESC LIMIT 1) AS last`,
   sitemapPage: `SELECT path, updated_at FROM posts INDEXED BY posts_published_time
@@ -223,9 +227,11 @@ export async function postBySlug(db: Db, slug: string, now: number): Promise<Pos
   return r ? toPost(r, now) : null;
 }
 
-/** Path of the visible post with a share code (the newest when a code repeats). */
-export async function postByInfoCode(db: Db, code: string, now: number): Promise<{ path: string } | null> {
-  return (await db.prepare(QUERIES.byInfoCode).bind(code, now).first<{ path: string }>()) ?? null;
+/** The post a share code names: its path, and whether it is visible now (hidden posts must not fall back elsewhere). */
+export async function postByInfoCode(db: Db, code: string, now: number): Promise<{ path: string; visible: boolean } | null> {
+  const { results } = await db.prepare(QUERIES.byInfoCode).bind(code, now).all<{ path: string; visible: number }>();
+  const r = results.find((x) => x.visible === 1) ?? results[0];
+  return r ? { path: r.path, visible: r.visible === 1 } : null;
 }
 
 /** A post by its canonical path (posts with their own `permalink:`). */
@@ -241,8 +247,9 @@ export async function findTerm(db: Db, kinds: TermKind[], key: string): Promise<
   return kinds.map((k) => results.find((r) => r.kind === k)).find(Boolean) ?? null;
 }
 
-export async function listTerms(db: Db, kind: TermKind): Promise<Term[]> {
-  const { results } = await db.prepare(QUERIES.terms).bind(kind).all<Term>();
+/** Every category or tag with a visible post, by key. */
+export async function listTerms(db: Db, kind: TermKind, now: number): Promise<Term[]> {
+  const { results } = await db.prepare(QUERIES.terms).bind(kind, now).all<Term>();
   return results;
 }
 

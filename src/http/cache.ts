@@ -27,7 +27,7 @@ export const ARTICLE: CachePolicy = { maxAge: 300, edgeFresh: 300, staleWhileRev
 /** Keep stale edge copies this long, to serve while D1 is down. */
 const EDGE_KEEP = 86400;
 /** Bump when templates change so validators from older renderings stop matching. */
-export const RENDER_VERSION = "r1";
+export const RENDER_VERSION = "r2";
 
 export interface Validation {
   /** Opaque version of everything the response shows; null = cannot tell cheaply (route renders). */
@@ -52,7 +52,7 @@ function fnv1a(text: string): string {
 
 function etagFor(c: Context<AppEnv>, version: string): string {
   const cfg = c.get("config");
-  return `"${RENDER_VERSION}-${fnv1a(`${c.req.url}\n${version}\n${cfg.siteUrl}\n${cfg.title}\n${cfg.timeZone}\n${cfg.author}`)}"`;
+  return `"${RENDER_VERSION}-${fnv1a(`${c.req.url}\n${version}\n${cfg.siteUrl}\n${cfg.title}\n${cfg.lang}\n${cfg.timeZone}\n${cfg.author}`)}"`;
 }
 
 function cacheControl(p: CachePolicy): string {

@@ -1,11 +1,15 @@
 /**
  * @module http/context
  * Per-request setup: request id, validated config (once per isolate), the
- * request's "now", and a D1 read session.
+ * request's "now", and a D1 read session whose queries have a deadline.
  */
 import { createMiddleware } from "hono/factory";
 import { ConfigError, readConfig, type SiteConfig } from "../config";
+import { withDeadline } from "../db/deadline";
 import type { AppEnv } from "../env";
+
+/** A hung replica must become a quick 503 (or the stale edge copy), not a hung reader (docs/security.md). */
+export const QUERY_DEADLINE_MS = 3000;
 
 let cached: { env: Env; config: SiteConfig } | null = null;
 
@@ -17,14 +21,20 @@ export function configFor(env: Env): SiteConfig {
   return config;
 }
 
+// Cloudflare sets cf-ray at the edge, but under `wrangler dev` (or behind another proxy) it is
+// client input that is echoed in a header and on error pages: only a plausible ray id is trusted.
+const RAY = /^[0-9a-f]{16}(?:-[A-Z]{3,4})?$/;
+
 export const requestContext = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+    const ray = c.req.header("cf-ray");
+    const requestId = ray && RAY.test(ray) ? ray : crypto.randomUUID();
     c.set("requestId", requestId);
     c.set("now", Date.now());
     c.set("config", configFor(c.env));
     // Reads tolerate replica lag of a few seconds: news pages are cached for a minute anyway.
-    c.set("db", c.env.DB.withSession ? c.env.DB.withSession("first-unconstrained") : c.env.DB);
+    const session = c.env.DB.withSession ? c.env.DB.withSession("first-unconstrained") : c.env.DB;
+    c.set("db", withDeadline(session, QUERY_DEADLINE_MS));
     await next();
     c.header("X-Request-Id", requestId);
   });

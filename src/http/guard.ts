@@ -6,6 +6,7 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
+import { errorPage } from "./errors";
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_QUERY_LENGTH = 1024;
@@ -25,6 +26,8 @@ export const securityHeaders = () =>
     if ((h.get("Content-Type") ?? "").startsWith("text/html")) {
       h.set("Content-Security-Policy", CSP);
       h.set("X-Frame-Options", "DENY");
+      h.set("Cross-Origin-Opener-Policy", "same-origin");
+      h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     }
   });
 
@@ -32,13 +35,12 @@ export const requestGuard = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const method = c.req.method;
     if (method !== "GET" && method !== "HEAD") {
-      return c.text("Method Not Allowed", 405, { Allow: "GET, HEAD", "Cache-Control": "no-store" });
+      return errorPage(c, 405, { headers: { Allow: "GET, HEAD" } });
     }
     const url = c.req.url;
-    if (url.length > MAX_URL_LENGTH) return c.text("URI Too Long", 414, { "Cache-Control": "no-store" });
     const q = url.indexOf("?");
-    if (q >= 0 && url.length - q - 1 > MAX_QUERY_LENGTH) {
-      return c.text("Query string too long", 414, { "Cache-Control": "no-store" });
+    if (url.length > MAX_URL_LENGTH || (q >= 0 && url.length - q - 1 > MAX_QUERY_LENGTH)) {
+      return errorPage(c, 414);
     }
     await next();
   });

@@ -14,7 +14,20 @@ export function parseCursor(v: string | undefined): Cursor | undefined | null {
 
 export const cursorParam = (c: Cursor) => `${c.publishedAt}.${c.id}`;
 
-/** Lowercased lookup key of a category or tag name from the URL (already percent-decoded by Hono). */
-export function termKey(name: string): string {
-  return name.normalize("NFC").toLowerCase();
+/** Lookup key of a category or tag name from the URL (already percent-decoded): the seed's own rule. */
+export { termKey } from "../content/permalink";
+
+/** decodeURIComponent that answers null instead of throwing on malformed escapes. */
+export function decodeSegment(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+/** The first path segment, decoded (`/emnews/…` and `/emnews` → "emnews"), or null. */
+export function firstSegment(pathname: string): string | null {
+  const m = /^\/([^/]+)/.exec(pathname);
+  return m ? decodeSegment(m[1] as string) : null;
 }

@@ -3,13 +3,13 @@
  * `/html_News/NewsShare.html?infoCode=…` (path and parameter name in any case):
  * 301 to the article; unknown codes 302 to SHARE_FALLBACK_ORIGIN or 404;
  * malformed codes 400. Location is only built from a validated code and our
- * own configured origins.
+ * own configured origins; the raw value is never echoed anywhere.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { normalizeInfoCode } from "../content/infocode";
 import { postByInfoCode } from "../db/repository";
-import { renderError } from "../views/errors";
+import { errorPage } from "../http/errors";
 import { shareHref } from "../views/links";
 
 export const share = new Hono<AppEnv>();
@@ -30,15 +30,17 @@ share.get("*", async (c, next) => {
   const values = codeValues(url);
   // Exactly one well-formed value; repeated or array-style parameters are ambiguous, so refused.
   const code = values.length === 1 ? normalizeInfoCode(values[0] as string) : null;
-  if (!code) {
-    return c.html(renderError(cfg, 400, c.get("requestId")), 400, { "Cache-Control": "no-store" });
-  }
+  if (!code) return errorPage(c, 400);
   const post = await postByInfoCode(c.get("db"), code, c.get("now"));
+  if (post && !post.visible) return errorPage(c, 404);
   if (post) {
+    c.header("Cache-Control", "public, max-age=86400");
     return c.redirect(`${cfg.siteUrl}${post.path}`, 301);
   }
   if (cfg.shareFallbackOrigin) {
+    // Temporary: once the post is seeded here, the same link answers 301 to our copy.
+    c.header("Cache-Control", "public, max-age=300");
     return c.redirect(`${cfg.shareFallbackOrigin}${shareHref(code)}`, 302);
   }
-  return c.html(renderError(cfg, 404, c.get("requestId")), 404);
+  return errorPage(c, 404);
 });

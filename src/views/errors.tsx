@@ -23,7 +23,7 @@ export function renderError(
 ): string {
   const [title, text] = TEXT[status] ?? (TEXT[500] as [string, string]);
   return page(
-    <Layout config={config} title={title}>
+    <Layout config={config} title={title} noindex>
       <h1>{title}</h1>
       <p>{text}</p>
       <p>

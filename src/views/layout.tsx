@@ -5,6 +5,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { SiteConfig } from "../config";
+import { cleanText } from "../content/text";
 
 export interface Alternate {
   type: string;
@@ -19,20 +20,25 @@ export interface LayoutProps {
   canonical?: string;
   alternates?: Alternate[];
   head?: Child;
+  /** Error and empty pages: keep them out of search indexes. */
+  noindex?: boolean;
   children: Child;
 }
 
-export function Layout({ config, title, description, canonical, alternates = [], head, children }: LayoutProps) {
+export function Layout({ config, title, description, canonical, alternates = [], head, noindex, children }: LayoutProps) {
   const full = title === config.title ? title : `${title} - ${config.title}`;
   return (
     <html lang={config.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
         <title>{full}</title>
+        {noindex ? <meta name="robots" content="noindex" /> : null}
         {description ? <meta name="description" content={description} /> : null}
         {canonical ? <link rel="canonical" href={canonical} /> : null}
         <link rel="stylesheet" href="/assets/site.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="alternate" type="application/atom+xml" title={`${config.title} (Atom)`} href={`${config.siteUrl}/feed.xml`} />
         {alternates.map((a) => (
           <link rel="alternate" type={a.type} title={a.title} href={a.href} />
@@ -54,7 +60,8 @@ export function Layout({ config, title, description, canonical, alternates = [],
         <main class="wrap">{children}</main>
         <footer class="site">
           <div class="wrap">
-            © {config.author} · <a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/feed.json">JSON Feed</a>
+            © {config.author} · <a href="/">{config.title}</a> · <a href="/categories.html">全部来源</a> ·{" "}
+            <a href="/feed.xml">Atom 订阅</a>
           </div>
         </footer>
       </body>
@@ -64,5 +71,6 @@ export function Layout({ config, title, description, canonical, alternates = [],
 
 /** Renders a page as a full HTML5 document. */
 export function page(node: Child): string {
-  return `<!DOCTYPE html>${String(node)}`;
+  // Stored text is cleaned at ingest; this pass keeps pages well-formed even for rows written by other tools.
+  return `<!DOCTYPE html>${cleanText(String(node))}`;
 }

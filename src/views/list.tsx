@@ -1,12 +1,15 @@
 /**
  * @module views/list
- * Home, category and tag pages: newest first, keyset "older" link, feeds.
+ * Home, category and tag pages (newest first, keyset "older" link, feeds),
+ * and the index of every source.
  */
 import type { SiteConfig } from "../config";
 import { displayLocal, isoLocal } from "../content/dates";
 import type { PostSummary, Term } from "../db/repository";
 import { type Alternate, Layout, page } from "./layout";
-import { categoryHref } from "./links";
+import { categoryHref, FEED_TYPES } from "./links";
+
+const FEED_NAMES: Record<string, string> = { [FEED_TYPES.atom]: "Atom", [FEED_TYPES.rss]: "RSS", [FEED_TYPES.json]: "JSON Feed" };
 
 export interface ListPageProps {
   config: SiteConfig;
@@ -14,11 +17,13 @@ export interface ListPageProps {
   heading: string;
   canonicalPath: string;
   posts: PostSummary[];
-  /** query string for the next (older) page, or null at the end */
+  /** Path of the next (older) page, or null at the end. */
   olderHref: string | null;
   newestHref: string | null;
   feeds: Alternate[];
   intro?: string;
+  /** Home: point at the index of every source. */
+  showSources?: boolean;
 }
 
 export function renderList(p: ListPageProps): string {
@@ -28,19 +33,23 @@ export function renderList(p: ListPageProps): string {
       title={p.title}
       canonical={`${p.config.siteUrl}${p.canonicalPath}`}
       alternates={p.feeds.map((f) => ({ ...f, href: `${p.config.siteUrl}${f.href}` }))}
+      noindex={p.posts.length === 0}
     >
       <h1>{p.heading}</h1>
-      {p.intro ? <p class="meta">{p.intro}</p> : null}
-      {p.feeds.length ? (
-        <p class="feeds">
-          订阅：
-          {p.feeds.map((f) => (
-            <a href={f.href} type={f.type}>
-              {f.title}
-            </a>
-          ))}
-        </p>
-      ) : null}
+      <p class="meta lead">
+        {p.intro ? <span>{p.intro}</span> : null}
+        {p.showSources ? <a href="/categories.html">浏览全部来源 »</a> : null}
+        {p.feeds.length ? (
+          <span class="feeds">
+            订阅：
+            {p.feeds.map((f) => (
+              <a href={f.href} type={f.type} title={f.title}>
+                {FEED_NAMES[f.type] ?? f.type}
+              </a>
+            ))}
+          </span>
+        ) : null}
+      </p>
       {p.posts.length ? (
         <ol class="posts">
           {p.posts.map((post) => (
@@ -48,44 +57,59 @@ export function renderList(p: ListPageProps): string {
               <h2>
                 <a href={post.path}>{post.title}</a>
               </h2>
-              <div class="meta">
+              <p class="meta">
                 <time datetime={isoLocal(post.publishedAt, p.config.timeZone)}>
                   {displayLocal(post.publishedAt, p.config.timeZone)}
                 </time>
                 {post.categories[0] ? <a href={categoryHref(post.categories[0])}>{post.tags[0] ?? post.categories[0]}</a> : null}
-              </div>
-              {post.summary ? <p>{post.summary}</p> : null}
+              </p>
+              {post.summary ? <p class="summary">{post.summary}</p> : null}
             </li>
           ))}
         </ol>
       ) : (
         <p>没有更多文章了。</p>
       )}
-      <nav class="pager">
-        {p.newestHref ? <a href={p.newestHref}>« 最新</a> : <span />}
-        {p.olderHref ? (
-          <a href={p.olderHref} rel="next">
-            更早 »
-          </a>
-        ) : (
-          <span />
-        )}
-      </nav>
+      {p.newestHref || p.olderHref ? (
+        <nav class="pager" aria-label="翻页">
+          {p.newestHref ? <a href={p.newestHref}>« 最新</a> : <span />}
+          {p.olderHref ? (
+            <a href={p.olderHref} rel="next">
+              更早 »
+            </a>
+          ) : (
+            <span />
+          )}
+        </nav>
+      ) : null}
     </Layout>,
   );
 }
 
-export function renderTermIndex(config: SiteConfig, categories: Term[]): string {
+function TermList({ terms }: { terms: Term[] }) {
+  return (
+    <ul class="terms">
+      {terms.map((t) => (
+        <li>
+          <a href={categoryHref(t.name)}>{t.label === t.name ? t.name : `${t.label}（${t.name}）`}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Every category, then every multi-category `categories:` string the old site had a page for. */
+export function renderTermIndex(config: SiteConfig, categories: Term[], combined: Term[]): string {
   return page(
     <Layout config={config} title="全部来源" canonical={`${config.siteUrl}/categories.html`}>
       <h1>全部来源</h1>
-      <ul class="terms">
-        {categories.map((t) => (
-          <li>
-            <a href={categoryHref(t.name)}>{t.label === t.name ? t.name : `${t.label}（${t.name}）`}</a>
-          </li>
-        ))}
-      </ul>
+      <TermList terms={categories} />
+      {combined.length ? (
+        <>
+          <h2>组合分类</h2>
+          <TermList terms={combined} />
+        </>
+      ) : null}
     </Layout>,
   );
 }
