@@ -4,112 +4,185 @@
  * Parses markdown posts (src/content) and upserts them into D1 (src/db).
  * Exit 0: nothing rejected; 1: some files rejected (the rest written); 2: usage or configuration error.
  */
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { ConfigError } from "../src/config";
-import { parsePost } from "../src/content/post";
-import type { PostRecord } from "../src/content/types";
-import { applyMigrations, pendingMigrations } from "../src/db/migrations";
-import { syncPosts } from "../src/db/sync";
+import { type ParseContext, parsePost } from "../src/content/post";
 import { parseFilename } from "../src/content/permalink";
+import type { PostRecord } from "../src/content/types";
+import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
+import { type Executor, type Outcome, planPosts, pruneTerms, syncPosts } from "../src/db/sync";
 import { parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
-import { loadProjectConfig, type OpenDatabase, openDatabase, readMigrationFiles } from "./lib/database";
-import { emptyReport, Progress, printHuman, type Report } from "./lib/report";
+import {
+  loadProjectConfig,
+  localDatabaseExists,
+  localStateDir,
+  type OpenDatabase,
+  openDatabase,
+  readMigrationFiles,
+} from "./lib/database";
+import { emptyReport, Progress, printHuman, type Report, timingLine } from "./lib/report";
 import { walk } from "./lib/walk";
 
-/** Files parsed and written per round: bounded memory, one hash query per round. */
-const CHUNK = 100;
+/** Files parsed per round: bounded memory, one hash query and a few batches per round. */
+const CHUNK = 500;
 
-class FatalError extends Error {}
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-export async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
+interface Target {
+  db: Executor | null;
+  /** false when the target has no posts table yet (a dry run against a fresh database). */
+  hasPosts: boolean;
+  close(): Promise<void>;
+}
+
+/** Opens the target and brings (or, for a dry run, checks) its migrations; throws before writing when it can't be written. */
+async function openTarget(args: SeedArgs, project: Awaited<ReturnType<typeof loadProjectConfig>>, log: (s: string) => void) {
+  const migrations = (() => {
+    try {
+      return readMigrationFiles(project.database.migrationsDir);
+    } catch (err) {
+      throw new ConfigError("migrations_dir", `cannot read ${project.database.migrationsDir}: ${(err as Error).message}`);
+    }
+  })();
+  const none: Target = { db: null, hasPosts: false, close: async () => {} };
+  if (args.dryRun && args.target === "local" && !localDatabaseExists(project, args.persistTo)) {
+    log(`dry run: no local D1 under ${localStateDir(project, args.persistTo)} yet; every valid post counts as an insert`);
+    return none;
+  }
+  const database: OpenDatabase = await openDatabase(project, args.target, args.persistTo);
+  try {
+    const how = args.target === "remote" ? "require" : args.dryRun ? "inspect" : "apply";
+    const { applied, pending } = await ensureMigrations(database.db, migrations, how);
+    if (applied.length) log(`applied local migrations: ${applied.join(", ")}`);
+    if (pending.length) log(`dry run: would apply local migrations ${pending.join(", ")}`);
+    const tables = await database.db.all<{ n: number }>({
+      sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'posts'",
+      params: [],
+    });
+    return { db: database.db, hasPosts: Boolean(tables[0]?.n), close: () => database.close() };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   const started = Date.now();
   const project = await loadProjectConfig(args.config);
-  const report = emptyReport();
   const found = walk(args.paths);
   if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(", ")}`);
+  const report = emptyReport();
   report.skipped.push(...found.skipped);
 
   // Slugs come from filenames, so duplicates are known before anything is written.
   const bySlug = new Map<string, string[]>();
   for (const f of found.posts) {
     const { slug } = parseFilename(f.basename);
+    if (!slug) continue;
     const list = bySlug.get(slug);
     if (list) list.push(f.file);
     else bySlug.set(slug, [f.file]);
   }
-  const duplicated = new Set([...bySlug].filter(([slug, files]) => slug && files.length > 1).map(([s]) => s));
 
-  let database: OpenDatabase | null = null;
-  if (!args.dryRun) {
-    database = await openDatabase(project, args.target, args.persistTo);
-    const pending = await pendingMigrations(database.db, readMigrationFiles(project.database.migrationsDir));
-    if (pending.length && args.target === "remote") {
-      await database.close();
-      throw new FatalError(
-        `the remote database lacks migration${pending.length > 1 ? "s" : ""} ${pending.map((m) => m.name).join(", ")}; ` +
-          "run 'npx wrangler d1 migrations apply DB --remote' (or 'npm run deploy') first. Nothing was written.",
-      );
-    }
-    if (pending.length) log(`applied local migrations: ${(await applyMigrations(database.db, pending)).join(", ")}`);
-  }
-
+  const target = await openTarget(args, project, log);
+  const ctx: ParseContext = { timeZone: project.site.timeZone, siteHost: new URL(project.site.siteUrl).host, sha256 };
+  const order = new Map(found.posts.map((f, i) => [f.file, i]));
   const progress = new Progress(found.posts.length);
-  try {
-    for (let i = 0; i < found.posts.length; i += CHUNK) {
-      const chunk = found.posts.slice(i, i + CHUNK);
-      const parsed: PostRecord[] = [];
-      const fileOf = new Map<string, string>();
-      for (const f of chunk) {
-        report.scanned++;
-        const { slug } = parseFilename(f.basename);
-        if (duplicated.has(slug)) {
-          const others = (bySlug.get(slug) ?? []).filter((x) => x !== f.file);
-          report.rejected.push({
-            file: f.file,
-            reason: `slug "${slug}" is also claimed by ${others.join(", ")}; stored post left as it was`,
-          });
-          continue;
-        }
-        let bytes: Uint8Array;
-        try {
-          bytes = await readFile(f.file);
-        } catch (err) {
-          report.rejected.push({ file: f.file, reason: `cannot read: ${(err as Error).message}` });
-          continue;
-        }
-        const r = await parsePost(bytes, f.basename, {
-          timeZone: project.site.timeZone,
-          siteHost: new URL(project.site.siteUrl).host,
+
+  const timing = { parse: 0, database: 0 };
+  const parseChunk = async (files: typeof found.posts) => {
+    const t0 = performance.now();
+    const parsed: PostRecord[] = [];
+    const fileOf = new Map<string, string>();
+    for (const f of files) {
+      report.scanned++;
+      const { slug } = parseFilename(f.basename);
+      const claimants = bySlug.get(slug) ?? [];
+      if (claimants.length > 1) {
+        report.rejected.push({
+          file: f.file,
+          reason: `slug "${slug}" is claimed by ${claimants.length} files (${claimants.join(", ")}); none is written and the stored post is left as it was`,
         });
-        for (const message of r.warnings) report.warnings.push({ file: f.file, message });
-        if (!r.ok) {
-          report.rejected.push({ file: f.file, reason: r.reason });
-          continue;
-        }
-        parsed.push(r.post);
-        fileOf.set(r.post.slug, f.file);
+        continue;
       }
-      if (database) {
-        const outcome = await syncPosts(database.db, parsed, Date.now(), (slugs, err) => {
-          const reason = `database write failed: ${err instanceof Error ? err.message : String(err)}`;
-          for (const s of slugs) report.rejected.push({ file: fileOf.get(s) ?? s, reason });
-        });
-        for (const o of outcome.values()) report[o]++;
-      } else {
-        // A dry run cannot tell updated from unchanged without a database; count parsed posts as inserts.
-        report.inserted += parsed.length;
+      // Synchronous reads are several times cheaper than fs/promises for small files; yielding to the
+      // event loop every few files keeps the previous chunk's database requests moving meanwhile.
+      if (report.scanned % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(f.file);
+      } catch (err) {
+        report.rejected.push({ file: f.file, reason: `cannot read: ${(err as Error).message}` });
+        continue;
       }
-      progress.update(Math.min(i + CHUNK, found.posts.length));
+      const r = await parsePost(bytes, f.basename, ctx);
+      for (const message of r.warnings) report.warnings.push({ file: f.file, message });
+      if (!r.ok) {
+        report.rejected.push({ file: f.file, reason: r.reason });
+        continue;
+      }
+      parsed.push(r.post);
+      fileOf.set(r.post.slug, f.file);
     }
+    timing.parse += performance.now() - t0;
+    return { parsed, fileOf };
+  };
+
+  const store = async ({ parsed, fileOf }: Awaited<ReturnType<typeof parseChunk>>): Promise<void> => {
+    const t0 = performance.now();
+    let outcome: Map<string, Outcome>;
+    if (!target.db || !target.hasPosts) {
+      outcome = new Map(parsed.map((p) => [p.slug, "inserted" as const]));
+    } else if (args.dryRun) {
+      outcome = await planPosts(target.db, parsed);
+    } else {
+      outcome = await syncPosts(target.db, parsed, Date.now(), (slug, err) => {
+        const reason = `database write failed: ${err instanceof Error ? err.message : String(err)}`;
+        report.rejected.push({ file: fileOf.get(slug) ?? slug, reason });
+      });
+    }
+    for (const o of outcome.values()) report[o]++;
+    timing.database += performance.now() - t0;
+  };
+
+  try {
+    // Parsing the next chunk overlaps the database's work on the previous one.
+    let writing: Promise<void> = Promise.resolve();
+    for (let i = 0; i < found.posts.length; i += CHUNK) {
+      const chunk = await parseChunk(found.posts.slice(i, i + CHUNK));
+      await writing;
+      if (i) progress.update(i);
+      writing = store(chunk);
+      // Handled when awaited above; marked now so a failure during the next parse isn't "unhandled".
+      writing.catch(() => {});
+    }
+    await writing;
+    progress.update(found.posts.length);
+    // Always, not only when this run wrote: a run killed after its last batch left the prune undone.
+    if (target.db && !args.dryRun) await pruneTerms(target.db);
   } finally {
     progress.done();
-    await database?.close();
+    await target.close();
   }
-  if (!args.json) printHuman(report, { dryRun: args.dryRun, target: args.target, seconds: (Date.now() - started) / 1000 });
+  const byFile = (a: { file: string }, b: { file: string }) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1);
+  report.rejected.sort(byFile);
+  report.warnings.sort(byFile);
+  const times = {
+    seconds: (Date.now() - started) / 1000,
+    parseSeconds: timing.parse / 1000,
+    databaseSeconds: timing.database / 1000,
+  };
+  if (args.json) log(timingLine(report, times));
+  else printHuman(report, { dryRun: args.dryRun, target: args.target, ...times });
   return report;
 }
 
 async function main(): Promise<number> {
+  // stdout carries the JSON report and nothing else: wrangler and miniflare log progress to stdout
+  // ("Establishing remote connection…"), so everything but the report is sent to stderr.
+  const writeReport = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   const log = (s: string) => process.stderr.write(`${s}\n`);
   let args: SeedArgs;
   try {
@@ -124,15 +197,18 @@ async function main(): Promise<number> {
   }
   try {
     const report = await seed(args, log);
-    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (args.json) writeReport(`${JSON.stringify(report)}\n`);
     return report.rejected.length ? 1 : 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof FatalError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof PendingMigrationsError) {
       log(`seed: ${err.message}`);
       if (err instanceof UsageError) log(USAGE);
       return 2;
     }
-    log(`seed: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log(
+      `seed: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n` +
+        "seed: posts written before this point are complete (each batch is a transaction); running the seed again finishes the job.",
+    );
     return 2;
   }
 }

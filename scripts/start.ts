@@ -21,7 +21,11 @@ function run(cmd: string, args: string[], capture = false): string {
 
 run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
 
-const out = run(bin("wrangler"), ["d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n FROM posts"], true);
+const out = run(
+  bin("wrangler"),
+  ["d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n FROM posts"],
+  true,
+);
 let count = 0;
 try {
   count = Number(JSON.parse(out)[0]?.results?.[0]?.n ?? 0);
@@ -32,7 +36,10 @@ try {
 
 if (count === 0) {
   process.stderr.write("start: local D1 is empty; seeding examples/posts\n");
-  const r = spawnSync(bin("tsx"), [join(root, "scripts/seed.ts"), "--local", join(root, "examples/posts")], { cwd: root, stdio: "inherit" });
+  const r = spawnSync(bin("tsx"), [join(root, "scripts/seed.ts"), "--local", join(root, "examples/posts")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 } else {
   process.stderr.write(`start: local D1 has ${count} posts; not seeding (run 'npm run seed -- PATH' to add more)\n`);

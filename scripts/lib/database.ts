@@ -1,15 +1,16 @@
 /**
  * @module scripts/lib/database
  * Where the seed writes: the site config and D1 binding from wrangler.toml,
- * a D1 binding from wrangler's getPlatformProxy (local files, or the remote
- * database), and the migration check. Local and remote share everything but
- * the binding itself.
+ * the local D1 files `wrangler dev` uses, or the remote database through
+ * getPlatformProxy. Local and remote share everything but this executor.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError, readConfig, type SiteConfig } from "../../src/config";
 import type { MigrationFile } from "../../src/db/migrations";
 import { type D1DatabaseLike, d1Executor, type Executor } from "../../src/db/sync";
+import { loadWrangler } from "./cloudflare";
+import { openLocalD1 } from "./local-d1";
 
 export interface ProjectConfig {
   site: SiteConfig;
@@ -20,7 +21,7 @@ export interface ProjectConfig {
 
 /** Reads and validates wrangler.toml; throws ConfigError naming the bad setting. */
 export async function loadProjectConfig(configPath: string): Promise<ProjectConfig> {
-  const { unstable_readConfig } = await import("wrangler");
+  const { unstable_readConfig } = loadWrangler();
   const abs = resolve(configPath);
   let cfg: ReturnType<typeof unstable_readConfig>;
   try {
@@ -58,7 +59,8 @@ export function remoteWranglerConfig(project: ProjectConfig): Record<string, unk
   if (!project.database.id || PLACEHOLDER_ID.test(project.database.id)) {
     throw new ConfigError(
       "d1_databases.database_id",
-      `${project.configPath} still has the placeholder database id; run 'npx wrangler d1 create ${project.database.name || "finews"}' and put its id there`,
+      `${project.configPath} has ${project.database.id ? `the placeholder database_id ${project.database.id}` : "no database_id"}, so --remote has no database to write; ` +
+        `run 'npx wrangler d1 create ${project.database.name || "finews"}' and put the id it prints there. Nothing was written.`,
     );
   }
   return {
@@ -76,36 +78,70 @@ export function remoteWranglerConfig(project: ProjectConfig): Record<string, unk
   };
 }
 
+/**
+ * The folder wrangler keeps local state in: `--persist-to DIR` as given (relative to the working
+ * directory, as wrangler resolves it), else `.wrangler/state` next to the config file, which is
+ * where `wrangler dev --config PATH` looks. Miniflare's files live under its `v3/` subfolder.
+ */
+export function localStateDir(project: ProjectConfig, persistTo: string | null): string {
+  return persistTo ? resolve(persistTo) : join(dirname(project.configPath), ".wrangler", "state");
+}
+
+/** Whether a local D1 has ever been created there (a dry run must not create one just to look). */
+export function localDatabaseExists(project: ProjectConfig, persistTo: string | null): boolean {
+  return existsSync(join(localStateDir(project, persistTo), "v3", "d1"));
+}
+
 export interface OpenDatabase {
   db: Executor;
   close(): Promise<void>;
 }
 
 /**
- * Opens the D1 binding. Local: the files `wrangler dev` uses (`.wrangler/state`, or `--persist-to DIR`,
- * which wrangler keeps under DIR/v3). Remote: the database in wrangler.toml, with wrangler's credentials
- * (CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, or `wrangler login`).
+ * A D1 binding from wrangler's getPlatformProxy, wrapped in d1Executor: the remote executor
+ * (`remote: true`), and, over a local binding, the way tests check that same code offline.
+ */
+export async function openProxyDatabase(
+  configPath: string,
+  opts: { remote: boolean; persistRoot?: string },
+): Promise<OpenDatabase> {
+  const { getPlatformProxy } = loadWrangler();
+  const proxy = await getPlatformProxy<{ DB: D1DatabaseLike }>({
+    configPath,
+    remoteBindings: opts.remote,
+    persist: opts.persistRoot ? { path: opts.persistRoot } : false,
+    envFiles: [],
+  });
+  return { db: d1Executor(proxy.env.DB), close: () => proxy.dispose() };
+}
+
+/**
+ * Opens the target. Local: the files `wrangler dev` uses (see localStateDir), through
+ * scripts/lib/local-d1. Remote: the database in wrangler.toml through getPlatformProxy's
+ * remote binding, with wrangler's credentials (CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID,
+ * or `wrangler login`). Everything after this (migrations check, hashing, batches) is shared.
  */
 export async function openDatabase(
   project: ProjectConfig,
   target: "local" | "remote",
   persistTo: string | null,
 ): Promise<OpenDatabase> {
-  const { getPlatformProxy } = await import("wrangler");
-  let proxy: Awaited<ReturnType<typeof getPlatformProxy<{ DB: D1DatabaseLike }>>>;
-  if (target === "local") {
-    proxy = await getPlatformProxy<{ DB: D1DatabaseLike }>({
-      configPath: project.configPath,
-      persist: persistTo ? { path: join(resolve(persistTo), "v3") } : true,
-      remoteBindings: false,
-      envFiles: [],
-    });
-  } else {
-    const dir = join(dirname(project.configPath), ".wrangler", "tmp");
-    mkdirSync(dir, { recursive: true });
-    const configPath = join(dir, "seed-remote.wrangler.json");
-    writeFileSync(configPath, JSON.stringify(remoteWranglerConfig(project), null, 2));
-    proxy = await getPlatformProxy<{ DB: D1DatabaseLike }>({ configPath, remoteBindings: true, persist: false, envFiles: [] });
+  if (target === "local") return openLocalD1(project.configPath, join(localStateDir(project, persistTo), "v3"));
+  const config = remoteWranglerConfig(project);
+  const dir = join(dirname(project.configPath), ".wrangler", "tmp");
+  mkdirSync(dir, { recursive: true });
+  const configPath = join(dir, "seed-remote.wrangler.json");
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  try {
+    return await openProxyDatabase(configPath, { remote: true });
+  } catch (err) {
+    throw new ConfigError(
+      "remote D1",
+      `cannot reach database ${project.database.name} (${project.database.id}): ${(err instanceof Error ? err.message : String(err)).replace(/[.\s]+$/, "")}. ` +
+        `The remote seed needs Cloudflare credentials: ${REMOTE_CREDENTIALS}.`,
+    );
   }
-  return { db: d1Executor(proxy.env.DB), close: () => proxy.dispose() };
 }
+
+export const REMOTE_CREDENTIALS =
+  "CLOUDFLARE_API_TOKEN (a token allowed to edit D1) and CLOUDFLARE_ACCOUNT_ID in the environment, or a prior 'npx wrangler login'";

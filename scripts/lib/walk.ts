@@ -1,11 +1,10 @@
 /**
  * @module scripts/lib/walk
  * Expands the PATH arguments into post files (sorted, recursive) and lists
- * every other file as skipped. Display paths are the argument joined with
- * the path inside the folder, as the seed report promises.
+ * every other file as skipped. Display paths are the argument exactly as
+ * given joined with the path inside the folder, as the seed report promises.
  */
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 
 export interface Found {
   posts: { file: string; basename: string }[];
@@ -15,8 +14,16 @@ export interface Found {
 
 const POST_RE = /\.(md|markdown)$/i;
 
+/** `dir` + `/` + `name`, keeping the argument's own spelling (no normalisation of `./` or `../`). */
+function joinDisplay(dir: string, name: string): string {
+  return /[\\/]$/.test(dir) ? `${dir}${name}` : `${dir}/${name}`;
+}
+
 export function walk(paths: string[]): Found {
   const found: Found = { posts: [], skipped: [], missing: [] };
+  // Real paths of folders being walked: a symlink back up the tree must not recurse forever.
+  const open = new Set<string>();
+  const seen = new Set<string>();
   const visit = (file: string, name: string) => {
     let st: ReturnType<typeof statSync>;
     try {
@@ -26,13 +33,35 @@ export function walk(paths: string[]): Found {
       return;
     }
     if (st.isDirectory()) {
-      for (const entry of readdirSync(file).sort()) {
-        if (entry === ".git" || entry === "node_modules") continue;
-        visit(join(file, entry), entry);
+      const real = realpathSync(file);
+      if (open.has(real)) {
+        found.skipped.push({ file, reason: "symbolic link to a folder that is already being read (a loop)" });
+        return;
       }
+      open.add(real);
+      let entries: string[];
+      try {
+        entries = readdirSync(file).sort();
+      } catch (err) {
+        found.skipped.push({ file, reason: `cannot read folder: ${(err as Error).message}` });
+        open.delete(real);
+        return;
+      }
+      for (const entry of entries) {
+        if (entry === ".git" || entry === "node_modules") continue;
+        visit(joinDisplay(file, entry), entry);
+      }
+      open.delete(real);
     } else if (!st.isFile()) {
       found.skipped.push({ file, reason: "not a regular file" });
     } else if (POST_RE.test(name)) {
+      // The same file named twice (two overlapping PATHs) is read once.
+      const real = realpathSync(file);
+      if (seen.has(real)) {
+        found.skipped.push({ file, reason: "same file as one listed before (overlapping PATH arguments)" });
+        return;
+      }
+      seen.add(real);
       found.posts.push({ file, basename: name });
     } else {
       found.skipped.push({ file, reason: "not a post (only .md and .markdown files are posts)" });

@@ -49,7 +49,8 @@ export function splitFrontMatter(text: string): SplitResult {
   throw new FrontMatterError(`front matter opened on line ${open + 1} never closes (no second '---' line)`);
 }
 
-const KNOWN_KEYS = ["title", "date", "categories", "category", "tags", "layout", "published", "permalink", "slug"];
+/** The keys the scraper wrote, plus the ones a hand-written post may use; see docs/content-format.md. */
+const KNOWN_KEYS = ["title", "date", "categories", "category", "tags", "tag", "layout", "published", "permalink"];
 
 /** Reads known `key: value` lines, and `- item` lists under them, without a YAML parser. */
 export function readKnownKeys(yaml: string): FrontMatter {
@@ -63,10 +64,11 @@ export function readKnownKeys(yaml: string): FrontMatter {
       out[listKey] = arr;
       continue;
     }
-    const m = /^([A-Za-z_]+)\s*:(.*)$/.exec(line);
+    const m = /^([A-Za-z_]+)[ \t]*:(.*)$/.exec(line);
     listKey = null;
     if (!m) continue;
-    const key = (m[1] as string).toLowerCase();
+    // Case-sensitive, as YAML is: the fallback must not find keys the parser would not.
+    const key = m[1] as string;
     if (!KNOWN_KEYS.includes(key)) continue;
     const raw = (m[2] as string).trim();
     if (raw === "") {
@@ -91,7 +93,10 @@ export function readKnownKeys(yaml: string): FrontMatter {
 /** Strips one pair of outer quotes, keeping every inner quote: `"他说"不"然后"` → `他说"不"然后`. */
 function unquote(v: string): string {
   const q = v[0];
-  if ((q === '"' || q === "'") && v.length >= 2 && v.endsWith(q)) return v.slice(1, -1);
+  if ((q === '"' || q === "'") && v.length >= 2 && v.endsWith(q)) {
+    const inner = v.slice(1, -1);
+    return q === "'" ? inner.replaceAll("''", "'") : inner;
+  }
   return v;
 }
 
@@ -100,8 +105,45 @@ export interface ReadResult {
   warnings: string[];
 }
 
+// What YAML's core schema would read as null, a boolean or a number: left to the real parser.
+const TYPED_PLAIN =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*): +(.+)$/;
+// Characters whose YAML meaning at the start of a plain scalar, or anywhere, this reader does not model.
+const PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+const UNUSUAL_CHAR = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
+const PLAIN_BREAK = /: |:$| #/;
+
+/**
+ * The front matter the scraper wrote — `key: value` lines whose values are a double-quoted string
+ * without `"` or `\`, or a plain string — read without the YAML parser, which costs more than the
+ * rest of parsing a small post. Anything else (lists, numbers, booleans, comments, escapes, repeated
+ * keys) returns null and goes to the YAML parser; the result is always what that parser would give.
+ */
+export function readSimpleYaml(yaml: string): FrontMatter | null {
+  const out: FrontMatter = {};
+  for (const line of yaml.split("\n")) {
+    if (line === "") continue;
+    const m = SIMPLE_LINE.exec(line);
+    if (!m) return null;
+    const key = m[1] as string;
+    const v = m[2] as string;
+    if (key in out || /\s$/.test(v)) return null;
+    if (v[0] === '"') {
+      if (!/^"[^"\\]*"$/.test(v) || UNUSUAL_CHAR.test(v)) return null;
+      out[key] = v.slice(1, -1);
+    } else {
+      if (PLAIN_START.test(v) || PLAIN_BREAK.test(v) || UNUSUAL_CHAR.test(v) || TYPED_PLAIN.test(v)) return null;
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
 /** Parses front matter YAML; on failure falls back to readKnownKeys with a warning. */
 export function readFrontMatter(yaml: string): ReadResult {
+  const simple = readSimpleYaml(yaml);
+  if (simple) return { data: simple, warnings: [] };
   try {
     const data = parseYaml(yaml, { schema: "core", uniqueKeys: false, prettyErrors: false, maxAliasCount: 10 });
     if (data === null || data === undefined) return { data: {}, warnings: [] };
@@ -118,24 +160,53 @@ export function readFrontMatter(yaml: string): ReadResult {
   }
 }
 
-/** Jekyll's rule: a string is split on whitespace, a list is kept element-wise, the singular key wins. */
-export function termList(data: FrontMatter, singular: string, plural: string): { list: string[]; raw: string } {
-  if (singular in data && data[singular] !== null && data[singular] !== undefined && data[singular] !== "") {
-    const v = data[singular];
-    const list = (Array.isArray(v) ? v : [v]).map((x) => String(x).trim()).filter(Boolean);
-    return { list, raw: list.join(" ") };
+// Ruby's String#split: ASCII whitespace only (an ideographic space stays inside a name).
+const RUBY_SPACE = /[ \t\n\v\f\r]+/;
+
+function scalars(v: unknown): string[] {
+  if (v === null || v === undefined) return [];
+  if (Array.isArray(v)) return v.flatMap(scalars);
+  return [String(v)];
+}
+
+function splitTerms(v: unknown): string[] {
+  if (typeof v === "string") return v.split(RUBY_SPACE).filter(Boolean);
+  return scalars(v)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const uniq = (list: string[]) => [...new Set(list)];
+
+/**
+ * Jekyll 4's categories: `categories` (a string split on whitespace, or a list kept element-wise)
+ * plus `category` (never split), duplicates dropped case-sensitively. `raw` is the `categories`
+ * string as written, inner double spaces kept, for the old per-category pages.
+ */
+export function categoriesOf(data: FrontMatter): { list: string[]; raw: string } {
+  const plural = data.categories;
+  const singular =
+    "category" in data
+      ? scalars(data.category)
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
+  const list = uniq([...splitTerms(plural), ...singular]);
+  let raw: string;
+  if (typeof plural === "string" || typeof plural === "number") raw = String(plural).replace(/^[ \t]+|[ \t]+$/g, "");
+  else if (Array.isArray(plural)) raw = splitTerms(plural).join(" ");
+  else raw = singular.join(" ");
+  return { list, raw: raw || list.join(" ") };
+}
+
+/** Jekyll 4's tags: `tag` (never split) wins; else `tags`, split like categories. */
+export function tagsOf(data: FrontMatter): string[] {
+  if ("tag" in data && data.tag !== null && data.tag !== undefined) {
+    return uniq(
+      scalars(data.tag)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
-  const v = data[plural];
-  if (typeof v === "string" || typeof v === "number") {
-    const raw = String(v);
-    return { list: raw.split(/\s+/).filter(Boolean), raw: raw.trim() };
-  }
-  if (Array.isArray(v)) {
-    const list = v
-      .filter((x) => x !== null && x !== undefined)
-      .map((x) => String(x).trim())
-      .filter(Boolean);
-    return { list, raw: list.join(" ") };
-  }
-  return { list: [], raw: "" };
+  return uniq(splitTerms(data.tags));
 }

@@ -26,3 +26,14 @@ export function dateFromInfoCode(code: string): string | null {
   if (y < 1990 || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
+
+/** A slug that is itself a code (`NW` + digits, or digits, as the scraper named files), or null. */
+export function infoCodeFromSlug(slug: string): string | null {
+  return /^(?:NW)?[0-9]{6,24}$/i.test(slug) ? slug.toUpperCase() : null;
+}
+
+/** The infoCode of the first share link anywhere in a text, or null. */
+export function findShareLinkCode(text: string): string | null {
+  const m = /NewsShare\.html\?(?:[^#\s"'<>)]*&(?:amp;)?)?infoCode=([A-Za-z0-9]+)/i.exec(text);
+  return m ? normalizeInfoCode(m[1] as string) : null;
+}

@@ -13,10 +13,14 @@ export interface TrailingNav {
   backLink: string | null;
 }
 
-const BOTH = /^\[返回[^\]]*\]\(([^)]*)\)\s*[｜|]\s*\[返回首页\]\(([^)]*)\)\s*$/;
-const HOME = /^\[返回首页\]\(([^)]*)\)\s*$/;
-const BACK = /^\[返回[^\]]*\]\(([^)]*)\)\s*$/;
-const AUTOLINK = /^<([^<>\s]*)>\s*$/;
+// Link targets may hold one level of parentheses (category/anxinguojizhengquan(xianggang).html) and the
+// raw strings' spaces (category/21shijijingjibaodao  nancailicaitong.html), which the scraper never escaped.
+const TARGET = String.raw`((?:[^()\n]|\([^()\n]*\))*)`;
+const BOTH = new RegExp(String.raw`^\[返回[^\]]*\]\(${TARGET}\)\s*[｜|]\s*\[返回首页\]\(${TARGET}\)\s*$`);
+const HOME = new RegExp(String.raw`^\[返回首页\]\(${TARGET}\)\s*$`);
+const BACK = new RegExp(String.raw`^\[返回[^\]]*\]\(${TARGET}\)\s*$`);
+// `<scheme:…>` or `<//host…>`, or the scraper's empty `<>`; never an HTML tag such as `</div>` or `<br>`.
+const AUTOLINK = /^<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|\/\/)[^<>\s]*)?>\s*$/;
 
 /** Reduces an old-site link (`//host/x/`, `https://host/x/`, `../x/`) to a site path; null for foreign links. */
 export function sitePath(href: string, siteHost: string): string | null {
@@ -51,7 +55,7 @@ export function extractTrailingNav(body: string, siteHost: string): TrailingNav 
     } else if ((m = BACK.exec(line))) {
       backLink ??= sitePath(m[1] as string, siteHost);
     } else if ((m = AUTOLINK.exec(line))) {
-      const url = m[1] as string;
+      const url = m[1] ?? "";
       if (/NewsShare\.html/i.test(url)) shareUrl ??= url;
       else if (url) sourceUrl ??= url;
     } else break;

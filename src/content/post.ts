@@ -3,45 +3,86 @@
  * One markdown file → one post record (or a rejection with its reason),
  * following the rules in docs/content-format.md. Pure: bytes in, data out.
  */
-import { localDate, parseDate, type ParsedDate, toInstant } from "./dates";
-import { FrontMatterError, readFrontMatter, readKnownKeys, splitFrontMatter, termList } from "./frontmatter";
-import { dateFromInfoCode, infoCodeFromUrl, normalizeInfoCode } from "./infocode";
+import { localParts, parseDate, type ParsedDate, toInstant } from "./dates";
+import { categoriesOf, FrontMatterError, readFrontMatter, readKnownKeys, splitFrontMatter, tagsOf } from "./frontmatter";
+import { dateFromInfoCode, findShareLinkCode, infoCodeFromSlug, infoCodeFromUrl } from "./infocode";
 import { extractTrailingNav } from "./nav";
 import { canonicalPath, parseFilename } from "./permalink";
 import { htmlToText, renderBody } from "./render";
-import { decodeUtf8, InvalidUtf8Error, squash, stripForbiddenChars, truncate } from "./text";
+import { decodeUtf8, InvalidUtf8Error, squash, stripForbiddenChars, truncate, utf8Length } from "./text";
 import type { PostRecord } from "./types";
 
 /** Bump when parsing or rendering changes, so re-seeding rewrites every post. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 /** D1's limit for one row (string/BLOB/row size). */
 export const MAX_ROW_BYTES = 2_000_000;
+/** Longest title taken from a digest or body when the front matter has none. */
+export const DERIVED_TITLE_CHARS = 80;
 
 export interface ParseContext {
   timeZone: string;
   /** Host of SITE_URL: links to it inside bodies become site paths. */
   siteHost: string;
+  /**
+   * SHA-256 of a string as lowercase hex. Defaults to Web Crypto; Node callers pass a synchronous
+   * one (node:crypto), since the async digest's thread-pool round trip dominated parse time.
+   */
+  sha256?: (text: string) => string | Promise<string>;
 }
 
 export type ParseResult = { ok: true; post: PostRecord; warnings: string[] } | { ok: false; reason: string; warnings: string[] };
 
 const utf8 = new TextEncoder();
-const byteLength = (s: string | null) => (s ? utf8.encode(s).length : 0);
+const byteLength = (s: string | null) => (s ? utf8Length(s) : 0);
 
-async function sha256Hex(text: string): Promise<string> {
+async function webSha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", utf8.encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function firstSentence(text: string): string {
   const t = squash(text);
-  const m = /^(.+?[。！？!?])/.exec(t);
-  return truncate(m ? (m[1] as string) : t, 80);
+  const m = /^(.+?(?:[。！？!?]|\.(?=\s|$)))/.exec(t);
+  return truncate(m ? (m[1] as string) : t, DERIVED_TITLE_CHARS);
 }
 
 function str(v: unknown): string {
   if (v === null || v === undefined) return "";
   return typeof v === "string" ? v : String(v);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Bytes the stored row takes (all text columns, plus a margin for the numeric ones and the hash). */
+export function rowBytes(post: Omit<PostRecord, "hash">): number {
+  return (
+    byteLength(post.slug) +
+    byteLength(post.infoCode) +
+    byteLength(post.title) +
+    byteLength(post.localDate) +
+    byteLength(post.path) +
+    byteLength(JSON.stringify(post.categories)) +
+    byteLength(post.categoriesRaw) +
+    byteLength(JSON.stringify(post.tags)) +
+    byteLength(post.bodyMd) +
+    byteLength(post.bodyHtml) +
+    byteLength(post.summary) +
+    byteLength(post.firstImage) +
+    byteLength(post.sourceUrl) +
+    byteLength(post.shareUrl) +
+    byteLength(post.backLink) +
+    byteLength(post.permalink) +
+    200
+  );
+}
+
+function upperBytes(post: Omit<PostRecord, "hash">): number {
+  let n = 1000;
+  for (const v of Object.values(post)) {
+    if (typeof v === "string") n += v.length * 3;
+    else if (Array.isArray(v)) for (const x of v) n += x.length * 3 + 3;
+  }
+  return n;
 }
 
 /** Parses one post file. `basename` is the file's name (for slug and date). */
@@ -57,10 +98,12 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
     throw err;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  text = text.replace(/\r\n?/g, "\n");
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
   const cleaned = stripForbiddenChars(text);
   if (cleaned.removed) {
-    warnings.push(`removed ${cleaned.removed} control or non-character code point${cleaned.removed > 1 ? "s" : ""}`);
+    warnings.push(
+      `removed ${cleaned.removed} control character${cleaned.removed > 1 ? "s" : ""} (other than tab and newline) or U+FFFE/U+FFFF`,
+    );
     text = cleaned.text;
   }
 
@@ -77,52 +120,64 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
   warnings.push(...split.warnings);
   const fm = readFrontMatter(split.yaml);
   warnings.push(...fm.warnings);
-  // YAML types scalars (`date:  +0800` is the number 800, `title: yes` is true); these keys are text.
-  const lines = readKnownKeys(split.yaml);
   const data = { ...fm.data };
-  for (const key of ["title", "date", "permalink"]) {
-    if (data[key] !== undefined && typeof data[key] !== "string" && typeof lines[key] === "string") data[key] = lines[key];
+  // YAML types scalars (`date:  +0800` is the number 800, `title: 2022` a number); these keys are text.
+  if (["title", "date", "permalink"].some((k) => data[k] !== undefined && data[k] !== null && typeof data[k] !== "string")) {
+    const lines = readKnownKeys(split.yaml);
+    for (const key of ["title", "date", "permalink"]) {
+      if (data[key] !== undefined && typeof data[key] !== "string" && typeof lines[key] === "string") data[key] = lines[key];
+    }
   }
 
   const nav = extractTrailingNav(split.body, ctx.siteHost);
   const bodyMd = nav.body.trim();
+  // Checked again on the whole row below; this spares rendering a hostile multi-megabyte body.
+  const mdBytes = byteLength(bodyMd);
+  if (mdBytes > MAX_ROW_BYTES) {
+    return fail(`post is too large: its markdown alone is ${mdBytes} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`);
+  }
 
-  const infoCode = (nav.shareUrl && infoCodeFromUrl(nav.shareUrl)) || normalizeInfoCode(slug);
+  const infoCode = (nav.shareUrl && infoCodeFromUrl(nav.shareUrl)) || findShareLinkCode(bodyMd) || infoCodeFromSlug(slug) || null;
 
   // Date: front matter, else filename, else infoCode digits.
-  if (!fileDate) warnings.push("filename has no YYYY-MM-DD- prefix");
   const rawDate = str(data.date).trim();
   let date: ParsedDate | null = rawDate ? parseDate(rawDate) : null;
   if (!date) {
-    const why = rawDate ? `date "${rawDate}" is not YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM]` : "date is empty";
-    const fallback = fileDate
-      ? { d: fileDate, from: "the filename" }
-      : infoCode
-        ? { d: dateFromInfoCode(infoCode), from: "the infoCode" }
-        : null;
-    if (!fallback?.d) return fail(`${why}, and neither the filename nor an infoCode gives one`);
+    // `date:  +0800` is the scraper writing an empty date followed by the offset.
+    const why = !rawDate
+      ? "date is empty"
+      : /^(?:[+-]\d{2}:?\d{2}|Z)$/.test(rawDate)
+        ? `date is empty (only the offset "${rawDate}")`
+        : `date "${rawDate}" is not YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM]`;
+    const fromCode = infoCode ? dateFromInfoCode(infoCode) : null;
+    const fallback = fileDate ? { d: fileDate, from: "the filename" } : fromCode ? { d: fromCode, from: "the infoCode" } : null;
+    if (!fallback) return fail(`${why}, and neither the filename nor an infoCode gives one`);
     date = parseDate(fallback.d);
-    if (!date) return fail(`${why}, and ${fallback.from} does not hold a valid date`);
-    warnings.push(`${why}; used ${fallback.d} from ${fallback.from}`);
+    if (!date) return fail(`${why}, and ${fallback.from} does not hold a valid date (${fallback.d})`);
+    warnings.push(`${why}; used ${fallback.d} (midnight, site time) from ${fallback.from}`);
   }
+  if (!fileDate) warnings.push("filename has no YYYY-MM-DD- date prefix; the date came from the front matter or infoCode");
   const publishedAt = toInstant(date, ctx.timeZone);
-  const day = localDate(publishedAt, ctx.timeZone);
+  const local = localParts(publishedAt, ctx.timeZone);
+  const day = `${String(local.year).padStart(4, "0")}-${pad(local.month)}-${pad(local.day)}`;
 
   const rendered = renderBody(bodyMd, { siteHost: ctx.siteHost });
 
   let title = squash(str(data.title));
   if (!title) {
-    const digest = /^(?:>[ \t]?.*(?:\n|$))+/.exec(bodyMd);
-    const source = digest ? digest[0].replace(/^>[ \t]?/gm, "") : htmlToText(rendered.html);
-    title = firstSentence(htmlToText(renderBody(source, { siteHost: ctx.siteHost }).html));
+    const digest = /^(?:>[^\n]*(?:\n|$))+/.exec(bodyMd);
+    const source = digest
+      ? htmlToText(renderBody(digest[0].replace(/^>[ \t]?/gm, ""), { siteHost: ctx.siteHost }).html)
+      : htmlToText(rendered.html);
+    title = firstSentence(source);
     if (!title) return fail("title is empty and the body has no text to take one from");
     warnings.push(`title is empty; used the first sentence of the ${digest ? "digest" : "body"}: "${title}"`);
   }
 
-  const categories = termList(data, "category", "categories");
-  const tags = termList(data, "tag", "tags");
-  const published = !(data.published === false || /^(false|no|off)$/i.test(str(data.published)));
-  let permalink = str(data.permalink).trim() || null;
+  const categories = categoriesOf(data);
+  const tags = tagsOf(data);
+  const published = !(data.published === false || /^(false|no|off)$/i.test(str(data.published).trim()));
+  let permalink = typeof data.permalink === "string" ? data.permalink.trim() || null : null;
   if (permalink && !permalink.startsWith("/")) {
     warnings.push(`permalink "${permalink}" does not start with '/'; treated as "/${permalink}"`);
     permalink = `/${permalink}`;
@@ -134,10 +189,16 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
     title,
     publishedAt,
     localDate: day,
-    path: canonicalPath({ categories: categories.list, localDate: day, slug, permalink }),
+    path: canonicalPath({
+      categories: categories.list,
+      localDate: day,
+      localTime: `${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}`,
+      slug,
+      permalink,
+    }),
     categories: categories.list,
     categoriesRaw: categories.raw,
-    tags: tags.list,
+    tags,
     bodyMd,
     bodyHtml: rendered.html,
     summary: rendered.summary,
@@ -148,23 +209,23 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
     published,
     permalink,
   };
-  const hash = await sha256Hex(JSON.stringify([PARSER_VERSION, post]));
-  const size =
-    byteLength(post.bodyMd) +
-    byteLength(post.bodyHtml) +
-    byteLength(post.summary) +
-    byteLength(post.title) +
-    byteLength(post.path) +
-    byteLength(JSON.stringify(post.categories)) +
-    byteLength(JSON.stringify(post.tags)) +
-    byteLength(post.categoriesRaw) +
-    byteLength(post.sourceUrl) +
-    byteLength(post.shareUrl) +
-    byteLength(post.firstImage) +
-    byteLength(post.permalink) +
-    200;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most posts are clearly small without counting exactly.
+  const size = upperBytes(post) <= MAX_ROW_BYTES ? 0 : rowBytes(post);
   if (size > MAX_ROW_BYTES) {
-    return fail(`post is too large: its row would be ${size} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes`);
+    return fail(`post is too large: its row would be ${size} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`);
   }
+  // Each category and tag is also stored in its own row (lowercased key, name, label).
+  const label = byteLength(tags[0] ?? "");
+  const termBytes = Math.max(
+    0,
+    ...[...categories.list, categories.raw].map((c) => 2 * byteLength(c) + (label || byteLength(c))),
+    ...tags.map((t) => 3 * byteLength(t)),
+  );
+  if (termBytes + 100 > MAX_ROW_BYTES) {
+    return fail(
+      `a category or tag is too long: its own row would be ${termBytes + 100} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`,
+    );
+  }
+  const hash = await (ctx.sha256 ?? webSha256)(JSON.stringify([PARSER_VERSION, post]));
   return { ok: true, post: { ...post, hash }, warnings };
 }

@@ -145,16 +145,22 @@ export function sanitizeBody(html: string, { siteHost }: SanitizeOptions): strin
       },
       img: (_tag, attribs) => {
         const out: Record<string, string> = {};
-        for (const k of ["src", "alt", "title"]) if (attribs[k]) out[k] = attribs[k] as string;
+        for (const k of ["alt", "title"]) if (attribs[k]) out[k] = attribs[k] as string;
+        // Images must be absolute http(s) (or protocol-relative); a relative src is a broken image on our host.
+        if (/^\s*(?:https?:)?\/\//i.test(attribs.src ?? "")) out.src = (attribs.src as string).trim();
         for (const k of ["width", "height"]) if (/^\d{1,5}$/.test(attribs[k] ?? "")) out[k] = attribs[k] as string;
         return { tagName: "img", attribs: out };
       },
     },
-    exclusiveFilter: (frame) =>
-      (frame.tag === "img" && !frame.attribs.src) ||
-      (frame.tag === "a" && !frame.attribs.href && !frame.text.trim()) ||
-      (frame.tag === "span" && !frame.text.trim()) ||
-      // scraper leftovers such as <p style="display:none"><br /></p>
-      (frame.tag === "p" && !frame.text.trim() && frame.mediaChildren.length === 0),
-  });
+    // Only an <img> without a source goes with its content; empty wrappers give up just their tags,
+    // so a linked image inside `<p><a><img></a></p>` or `<span><img></span>` survives.
+    exclusiveFilter: (frame) => {
+      if (frame.tag === "img") return !frame.attribs.src;
+      if ((frame.tag === "a" && !frame.attribs.href) || (frame.tag === "span" && !frame.text.trim())) return "excludeTag";
+      return false;
+    },
+  }).replace(EMPTY_PARAGRAPH, "");
 }
+
+// Paragraphs holding nothing but line breaks and spaces: the scraper's `<p style="display:none"><br /></p>` leftovers.
+const EMPTY_PARAGRAPH = /<p(?: style="[^"]*")?>(?:\s|&nbsp;|<br \/>)*<\/p>/g;

@@ -48,9 +48,12 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Decodes strict UTF-8; throws InvalidUtf8Error naming the byte offset. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) throw new InvalidUtf8Error(bad);
-  return decoder.decode(bytes);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // The native decoder is fast but does not say where; scan only when it failed.
+    throw new InvalidUtf8Error(Math.max(0, firstInvalidUtf8(bytes)));
+  }
 }
 
 // C0 controls except \t \n \r, DEL, C1 controls, U+FFFE/U+FFFF, and lone surrogates.
@@ -79,13 +82,33 @@ export function squash(text: string): string {
 
 /** Cuts at `max` characters (code points), at a sentence end when one is near, adding an ellipsis. */
 export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  const head = chars.slice(0, max).join("");
+  if (text.length <= max) return text;
+  // Walk only the first `max` code points (bodies run to megabytes; summaries need 200).
+  let i = 0;
+  let beforeLast = 0;
+  for (let k = 0; k < max && i < text.length; k++) {
+    if (k === max - 1) beforeLast = i;
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  if (i >= text.length) return text;
+  const head = text.slice(0, i);
   const stop = Math.max(...["。", "！", "？", ". ", "；"].map((p) => head.lastIndexOf(p)));
   if (stop >= max * 0.6) return head.slice(0, stop + 1).trim();
-  return `${chars
-    .slice(0, max - 1)
-    .join("")
-    .trim()}…`;
+  return `${text.slice(0, beforeLast).trim()}…`;
+}
+
+/** UTF-8 size of a string without encoding it (lone surrogates count as U+FFFD's 3 bytes, as TextEncoder writes them). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }

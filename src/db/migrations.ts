@@ -48,3 +48,34 @@ export async function applyMigrations(db: Executor, files: MigrationFile[]): Pro
   }
   return applied;
 }
+
+/** Thrown when the target lacks migrations the seed may not apply itself (the remote database). */
+export class PendingMigrationsError extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `the remote database lacks migration${pending.length > 1 ? "s" : ""} ${pending.join(", ")}; ` +
+        "run 'npx wrangler d1 migrations apply DB --remote' (or 'npm run deploy') first. Nothing was written.",
+    );
+    this.name = "PendingMigrationsError";
+  }
+}
+
+/**
+ * Brings the target's migrations in line before any post is written: `apply` them (local),
+ * `require` none to be pending (remote: applying schema changes is a deploy's job), or only
+ * `inspect` (dry runs). Returns what was applied and what is still pending.
+ */
+export async function ensureMigrations(
+  db: Executor,
+  files: MigrationFile[],
+  how: "apply" | "require" | "inspect",
+): Promise<{ applied: string[]; pending: string[] }> {
+  const pending = (await pendingMigrations(db, files)).map((f) => f.name);
+  if (!pending.length || how === "inspect") return { applied: [], pending };
+  if (how === "require") throw new PendingMigrationsError(pending);
+  const applied = await applyMigrations(
+    db,
+    files.filter((f) => pending.includes(f.name)),
+  );
+  return { applied, pending: [] };
+}

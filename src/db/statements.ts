@@ -2,8 +2,12 @@
  * @module db/statements
  * Plain bound SQL for the write path, as data ({sql, params}), so one writer
  * can drive any executor (local D1, remote D1) and tests can inspect it.
- * Every statement stays under D1's 100 bound parameters.
+ * Rows travel as one JSON text per statement (read back with json_each), so
+ * a batch of hundreds of posts is a handful of statements: each statement
+ * costs a round trip to D1, and D1 allows only 100 bound parameters.
  */
+import { utf8Length } from "../content/text";
+import { termKey } from "../content/permalink";
 import type { PostRecord } from "../content/types";
 
 export type SqlValue = string | number | null;
@@ -12,8 +16,12 @@ export interface Statement {
   params: SqlValue[];
 }
 
-/** D1 allows at most 100 bound parameters per statement. */
+/** D1: at most 100 bound parameters per statement. */
 export const MAX_PARAMS = 100;
+/** D1: at most 100 KB of SQL text per statement. */
+export const MAX_SQL_BYTES = 100_000;
+/** D1 caps a string value at 2,000,000 bytes; JSON row sets stay at half that. */
+export const MAX_JSON_PARAM_BYTES = 1_000_000;
 
 const POST_COLUMNS = [
   "slug",
@@ -40,10 +48,48 @@ const POST_COLUMNS = [
 ] as const;
 
 const UPDATABLE = POST_COLUMNS.filter((c) => c !== "slug" && c !== "created_at");
+const ON_CONFLICT = `ON CONFLICT(slug) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(", ")}`;
 
+/** `?1` is a JSON array of post rows in POST_COLUMNS order. `WHERE true` is SQLite's upsert-after-SELECT rule. */
+const UPSERT_POSTS_JSON =
+  `INSERT INTO posts (${POST_COLUMNS.join(", ")}) ` +
+  `SELECT ${POST_COLUMNS.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ")} FROM json_each(?1) AS j WHERE true ` +
+  ON_CONFLICT;
+
+const UPSERT_POST_ROW = `INSERT INTO posts (${POST_COLUMNS.join(", ")}) VALUES (${POST_COLUMNS.map(() => "?").join(", ")}) ${ON_CONFLICT}`;
+
+const DELETE_POST_TERMS =
+  "DELETE FROM post_terms WHERE post_id IN (SELECT p.id FROM posts AS p WHERE p.slug IN (SELECT value FROM json_each(?1)))";
+
+/** `?1`: JSON array of [kind, key, slug]. */
+const INSERT_POST_TERMS =
+  "INSERT OR IGNORE INTO post_terms (kind, key, published_at, post_id) " +
+  "SELECT json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]'), p.published_at, p.id " +
+  "FROM json_each(?1) AS t JOIN posts AS p ON p.slug = json_extract(t.value, '$[2]')";
+
+/** `?1`: JSON array of [kind, key, name, label]. A fallback label (the name itself) is upgraded when a real one turns up. */
+const UPSERT_TERMS =
+  "INSERT INTO terms (kind, key, name, label) " +
+  "SELECT json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]'), json_extract(t.value, '$[2]'), json_extract(t.value, '$[3]') " +
+  "FROM json_each(?1) AS t WHERE true " +
+  "ON CONFLICT(kind, key) DO UPDATE SET label = excluded.label WHERE terms.label = terms.name AND excluded.label <> excluded.name";
+
+// The same two writes for a single oversized name (hundreds of KB: hostile, but within D1's row limit).
+const INSERT_POST_TERM_ROW =
+  "INSERT OR IGNORE INTO post_terms (kind, key, published_at, post_id) SELECT ?1, ?2, p.published_at, p.id FROM posts AS p WHERE p.slug = ?3";
+const UPSERT_TERM_ROW =
+  "INSERT INTO terms (kind, key, name, label) VALUES (?1, ?2, ?3, ?4) " +
+  "ON CONFLICT(kind, key) DO UPDATE SET label = excluded.label WHERE terms.label = terms.name AND excluded.label <> excluded.name";
+
+/** Terms no post refers to any more (a post changed category, or became unpublished). */
+export const PRUNE_TERMS: Statement = {
+  sql: "DELETE FROM terms WHERE NOT EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = terms.kind AND pt.key = terms.key)",
+  params: [],
+};
+
+/** Stored hashes of the given slugs (any number: one JSON parameter). */
 export function selectHashes(slugs: string[]): Statement {
-  if (slugs.length > MAX_PARAMS) throw new Error(`selectHashes: ${slugs.length} slugs exceed ${MAX_PARAMS} parameters`);
-  return { sql: `SELECT slug, hash FROM posts WHERE slug IN (${slugs.map(() => "?").join(",")})`, params: slugs };
+  return { sql: "SELECT slug, hash FROM posts WHERE slug IN (SELECT value FROM json_each(?1))", params: [JSON.stringify(slugs)] };
 }
 
 export interface TermRow {
@@ -58,7 +104,7 @@ export function termsOf(post: PostRecord): TermRow[] {
   const rows = new Map<string, TermRow>();
   const label = post.tags[0] ?? null;
   const add = (kind: TermRow["kind"], name: string, lbl: string) => {
-    const key = name.toLowerCase();
+    const key = termKey(name);
     if (key && !rows.has(`${kind}\u0000${key}`)) rows.set(`${kind}\u0000${key}`, { kind, key, name, label: lbl });
   };
   for (const c of post.categories) add("c", c, label ?? c);
@@ -69,9 +115,8 @@ export function termsOf(post: PostRecord): TermRow[] {
   return [...rows.values()];
 }
 
-/** Statements that make the stored post equal `post`: upsert the row, then replace its term rows. */
-export function writePost(post: PostRecord, now: number): Statement[] {
-  const values: SqlValue[] = [
+function postRow(post: PostRecord, now: number): SqlValue[] {
+  return [
     post.slug,
     post.infoCode,
     post.title,
@@ -94,36 +139,71 @@ export function writePost(post: PostRecord, now: number): Statement[] {
     now,
     now,
   ];
-  const out: Statement[] = [
-    {
-      sql:
-        `INSERT INTO posts (${POST_COLUMNS.join(", ")}) VALUES (${POST_COLUMNS.map(() => "?").join(", ")}) ` +
-        `ON CONFLICT(slug) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(", ")}`,
-      params: values,
-    },
-    { sql: "DELETE FROM post_terms WHERE post_id = (SELECT id FROM posts WHERE slug = ?)", params: [post.slug] },
-  ];
-  if (!post.published) return out;
-  const terms = termsOf(post);
-  // post_terms: 2 params per row plus the slug.
-  for (let i = 0; i < terms.length; i += 40) {
-    const chunk = terms.slice(i, i + 40);
-    out.push({
-      sql:
-        `INSERT OR IGNORE INTO post_terms (kind, key, published_at, post_id) ` +
-        `SELECT v.column1, v.column2, p.published_at, p.id FROM (VALUES ${chunk.map(() => "(?, ?)").join(", ")}) AS v, posts AS p WHERE p.slug = ?`,
-      params: [...chunk.flatMap((t) => [t.kind, t.key]), post.slug],
-    });
+}
+
+/** Splits JSON-encodable rows into JSON array texts of at most `limit` UTF-8 bytes; a row that alone exceeds it is returned apart. */
+function packJson(rows: unknown[], limit: number): { packs: string[]; oversized: number[] } {
+  const packs: string[] = [];
+  const oversized: number[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  rows.forEach((row, i) => {
+    const text = JSON.stringify(row);
+    const size = utf8Length(text) + 1;
+    if (size + 2 > limit) {
+      oversized.push(i);
+      return;
+    }
+    if (current.length && bytes + size > limit) {
+      packs.push(`[${current.join(",")}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(text);
+    bytes += size;
+  });
+  if (current.length) packs.push(`[${current.join(",")}]`);
+  return { packs, oversized };
+}
+
+/**
+ * Statements that make the stored posts equal `posts` (distinct slugs): upsert the rows, then
+ * replace their term rows. Run them in one batch: a post is then stored whole or not at all.
+ */
+export function writePosts(posts: PostRecord[], now: number): Statement[] {
+  if (!posts.length) return [];
+  const out: Statement[] = [];
+  const rows = posts.map((p) => postRow(p, now));
+  const { packs, oversized } = packJson(rows, MAX_JSON_PARAM_BYTES);
+  for (const json of packs) out.push({ sql: UPSERT_POSTS_JSON, params: [json] });
+  // A row near D1's 2 MB limit can't ride in a JSON text under it; it goes as 21 plain parameters.
+  for (const i of oversized) out.push({ sql: UPSERT_POST_ROW, params: rows[i] as SqlValue[] });
+
+  for (const json of packJson(
+    posts.map((p) => p.slug),
+    MAX_JSON_PARAM_BYTES,
+  ).packs) {
+    out.push({ sql: DELETE_POST_TERMS, params: [json] });
   }
-  // terms: 4 params per row; a fallback label (the name itself) is upgraded when a real one turns up.
-  for (let i = 0; i < terms.length; i += 25) {
-    const chunk = terms.slice(i, i + 25);
-    out.push({
-      sql:
-        `INSERT INTO terms (kind, key, name, label) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")} ` +
-        `ON CONFLICT(kind, key) DO UPDATE SET label = excluded.label WHERE terms.label = terms.name AND excluded.label <> excluded.name`,
-      params: chunk.flatMap((t) => [t.kind, t.key, t.name, t.label]),
-    });
+  const links: [string, string, string][] = [];
+  const terms: [string, string, string, string][] = [];
+  for (const post of posts) {
+    if (!post.published) continue;
+    for (const t of termsOf(post)) {
+      links.push([t.kind, t.key, post.slug]);
+      terms.push([t.kind, t.key, t.name, t.label]);
+    }
   }
+  const linkPacks = packJson(links, MAX_JSON_PARAM_BYTES);
+  for (const json of linkPacks.packs) out.push({ sql: INSERT_POST_TERMS, params: [json] });
+  for (const i of linkPacks.oversized) out.push({ sql: INSERT_POST_TERM_ROW, params: links[i] as SqlValue[] });
+  const termPacks = packJson(terms, MAX_JSON_PARAM_BYTES);
+  for (const json of termPacks.packs) out.push({ sql: UPSERT_TERMS, params: [json] });
+  for (const i of termPacks.oversized) out.push({ sql: UPSERT_TERM_ROW, params: terms[i] as SqlValue[] });
   return out;
+}
+
+/** writePosts for one post (the worker tests seed with it). */
+export function writePost(post: PostRecord, now: number): Statement[] {
+  return writePosts([post], now);
 }

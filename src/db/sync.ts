@@ -1,11 +1,11 @@
 /**
  * @module db/sync
  * Makes stored posts equal to parsed ones: one hash lookup per chunk, then
- * only new or changed posts are written, each post's statements inside one
- * D1 batch (a transaction), so a killed run never leaves half a post.
+ * only new or changed posts are written, each post wholly inside one D1
+ * batch (a transaction), so a killed run never leaves half a post.
  */
 import type { PostRecord } from "../content/types";
-import { MAX_PARAMS, type Statement, selectHashes, writePost } from "./statements";
+import { PRUNE_TERMS, type Statement, selectHashes, writePosts } from "./statements";
 
 /** What the write path needs from a database: the D1 binding satisfies it, local or remote. */
 export interface Executor {
@@ -14,89 +14,109 @@ export interface Executor {
   batch(stmts: Statement[]): Promise<void>;
 }
 
+/** The part of D1Database used here (keeps this module free of the Workers type globals). */
+export interface D1DatabaseLike {
+  prepare(sql: string): D1PreparedLike;
+  batch(stmts: D1PreparedLike[]): Promise<unknown>;
+}
+export interface D1PreparedLike {
+  bind(...values: unknown[]): D1PreparedLike;
+  all<T>(): Promise<{ results: T[] }>;
+}
+
+/**
+ * An Executor over a D1 binding. Prepared statements are reused per SQL text: through
+ * getPlatformProxy every prepare() is a synchronous round trip to workerd (or to Cloudflare).
+ */
 export function d1Executor(db: D1DatabaseLike): Executor {
+  const prepared = new Map<string, D1PreparedLike>();
+  const bound = (s: Statement) => {
+    let p = prepared.get(s.sql);
+    if (!p) {
+      if (prepared.size >= 64) prepared.clear();
+      p = db.prepare(s.sql);
+      prepared.set(s.sql, p);
+    }
+    return p.bind(...s.params);
+  };
   return {
     async all<T>(s: Statement) {
-      const r = await db
-        .prepare(s.sql)
-        .bind(...s.params)
-        .all<T>();
-      return r.results;
+      return (await bound(s).all<T>()).results;
     },
     async batch(stmts: Statement[]) {
-      if (stmts.length) await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
+      if (stmts.length) await db.batch(stmts.map(bound));
     },
   };
 }
 
-/** The part of D1Database used here (keeps this module free of the Workers type globals). */
-export interface D1DatabaseLike {
-  prepare(sql: string): { bind(...values: unknown[]): D1PreparedLike };
-  batch(stmts: D1PreparedLike[]): Promise<unknown>;
-}
-export interface D1PreparedLike {
-  all<T>(): Promise<{ results: T[] }>;
-}
-
 export type Outcome = "inserted" | "updated" | "unchanged";
+
+/** What writing `posts` would do, from the stored hashes (reads only). */
+export async function planPosts(db: Executor, posts: PostRecord[]): Promise<Map<string, Outcome>> {
+  const plan = new Map<string, Outcome>();
+  if (!posts.length) return plan;
+  const stored = new Map(
+    (await db.all<{ slug: string; hash: string }>(selectHashes(posts.map((p) => p.slug)))).map((r) => [r.slug, r.hash]),
+  );
+  for (const p of posts) {
+    const old = stored.get(p.slug);
+    plan.set(p.slug, old === undefined ? "inserted" : old === p.hash ? "unchanged" : "updated");
+  }
+  return plan;
+}
 
 /** Keeps one D1 batch well under request limits. */
 const BATCH_BYTES = 4_000_000;
-const BATCH_STATEMENTS = 400;
+const BATCH_POSTS = 1000;
 
-function statementBytes(s: Statement): number {
-  let n = s.sql.length;
-  for (const p of s.params) n += typeof p === "string" ? p.length * 3 : 8;
-  return n;
-}
+const approxBytes = (p: PostRecord) =>
+  // UTF-16 length × 3 bounds the UTF-8 size; the bodies dominate.
+  (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length) * 3 + 1000;
 
 /**
- * Writes a chunk of posts (at most 100, distinct slugs). Returns each slug's outcome.
- * A failing batch throws after nothing of it landed; `onBatchError` lets callers record and go on.
+ * Writes the new and changed posts of `posts` (distinct slugs) and returns each slug's outcome.
+ * A failing batch is retried post by post, so one bad post costs only itself; a post that still
+ * fails is left out of the result and reported through `onError` (or thrown, without one).
  */
 export async function syncPosts(
   db: Executor,
   posts: PostRecord[],
   now: number,
-  onBatchError?: (slugs: string[], err: unknown) => void,
+  onError?: (slug: string, err: unknown) => void,
 ): Promise<Map<string, Outcome>> {
-  const outcome = new Map<string, Outcome>();
-  if (!posts.length) return outcome;
-  if (posts.length > MAX_PARAMS) throw new Error(`syncPosts: chunk of ${posts.length} exceeds ${MAX_PARAMS}`);
-  const stored = new Map(
-    (await db.all<{ slug: string; hash: string }>(selectHashes(posts.map((p) => p.slug)))).map((r) => [r.slug, r.hash]),
-  );
-  let pending: Statement[] = [];
-  let pendingSlugs: string[] = [];
-  let bytes = 0;
-  const flush = async () => {
-    if (!pending.length) return;
-    const [stmts, slugs] = [pending, pendingSlugs];
-    pending = [];
-    pendingSlugs = [];
-    bytes = 0;
+  const outcome = await planPosts(db, posts);
+  const changed = posts.filter((p) => outcome.get(p.slug) !== "unchanged");
+  const write = async (group: PostRecord[]) => {
     try {
-      await db.batch(stmts);
+      await db.batch(writePosts(group, now));
     } catch (err) {
-      for (const s of slugs) outcome.delete(s);
-      if (!onBatchError) throw err;
-      onBatchError(slugs, err);
+      if (group.length > 1) {
+        for (const p of group) await write([p]);
+        return;
+      }
+      const slug = (group[0] as PostRecord).slug;
+      outcome.delete(slug);
+      if (!onError) throw err;
+      onError(slug, err);
     }
   };
-  for (const post of posts) {
-    const old = stored.get(post.slug);
-    if (old === post.hash) {
-      outcome.set(post.slug, "unchanged");
-      continue;
+  let group: PostRecord[] = [];
+  let bytes = 0;
+  for (const p of changed) {
+    const size = approxBytes(p);
+    if (group.length && (bytes + size > BATCH_BYTES || group.length >= BATCH_POSTS)) {
+      await write(group);
+      group = [];
+      bytes = 0;
     }
-    const stmts = writePost(post, now);
-    const size = stmts.reduce((n, s) => n + statementBytes(s), 0);
-    if (pending.length && (bytes + size > BATCH_BYTES || pending.length + stmts.length > BATCH_STATEMENTS)) await flush();
-    pending.push(...stmts);
-    pendingSlugs.push(post.slug);
+    group.push(p);
     bytes += size;
-    outcome.set(post.slug, old === undefined ? "inserted" : "updated");
   }
-  await flush();
+  if (group.length) await write(group);
   return outcome;
+}
+
+/** Drops terms no stored post uses any more; a no-op (nothing written) when there are none. */
+export async function pruneTerms(db: Executor): Promise<void> {
+  await db.batch([PRUNE_TERMS]);
 }

@@ -32,7 +32,8 @@ const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
   byPath: /SEARCH p USING INDEX posts_path \(path=\?\)/,
   byInfoCode: /SEARCH p USING INDEX posts_info_code \(info_code=\?/,
   term: /SEARCH terms USING INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
-  terms: /SEARCH t USING INDEX sqlite_autoindex_terms_1 \(kind=\?\).*SEARCH pt (EXISTS )?USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\? AND published_at<\?\)/,
+  terms:
+    /SEARCH t USING INDEX sqlite_autoindex_terms_1 \(kind=\?\).*SEARCH pt (EXISTS )?USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\? AND published_at<\?\)/,
   timeSpan: /SEARCH posts USING COVERING INDEX posts_published_time/,
   sitemapPage: /SEARCH posts USING INDEX posts_published_time \(published_at>\? AND published_at<\?\)/,
 };
