@@ -10,15 +10,14 @@
  * offline and deterministic, the layout shows sized images, and there is no
  * network error to filter, so every console error that remains is ours.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "../support/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { EXAMPLES, FIXTURES, loadFixturePosts, ROOT } from "../support/fixtures";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 const SHOTS = join(ROOT, "test-results", "browser");
@@ -47,19 +46,7 @@ describe.skipIf(!HAVE_CHROMIUM)("pages in Chromium", () => {
     articles = (await loadFixturePosts())
       .filter((p) => p.origin !== "real" && p.published && p.publishedAt <= now)
       .map((p) => ({ path: p.path, title: p.title }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

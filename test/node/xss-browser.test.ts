@@ -8,24 +8,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "../support/chromium";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { XSS_VECTORS } from "../support/xss-vectors";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // No network here: every host but loopback fails at once instead of timing out.
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-];
 
 interface Seeded {
   slug: string;
@@ -81,90 +68,95 @@ function watch(page: Page, origin: string): Watch {
   return w;
 }
 
-describe(`XSS vectors in a real browser (${XSS_VECTORS.length} vectors, each as body and as title)`, () => {
-  let server: DevServer;
-  let browser: Browser;
-  let seeded: Seeded[];
-  let dir: string;
+if (!HAVE_CHROMIUM) console.warn(`xss: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "finews-xss-"));
-    seeded = writeCorpus(dir);
-    server = await startDevServer({ seed: [dir] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    console.log(`xss: ${XSS_VECTORS.length} vectors, ${seeded.length} posts`);
-  }, 180_000);
+describe.skipIf(!HAVE_CHROMIUM)(
+  `XSS vectors in a real browser (${XSS_VECTORS.length} vectors, each as body and as title)`,
+  () => {
+    let server: DevServer;
+    let browser: Browser;
+    let seeded: Seeded[];
+    let dir: string;
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), "finews-xss-"));
+      seeded = writeCorpus(dir);
+      server = await startDevServer({ seed: [dir] });
+      browser = await launchChromium({ offline: true });
+      console.log(`xss: ${XSS_VECTORS.length} vectors, ${seeded.length} posts`);
+    }, 180_000);
 
-  /** One tab per context, reused: listeners report into the current visit's record. */
-  async function tab(context: BrowserContext) {
-    const page = await context.newPage();
-    const w = watch(page, server.url);
-    const reset = () => {
-      w.dialogs = 0;
-      w.errors.length = 0;
-      w.navigations.length = 0;
-    };
-    return {
-      async open(url: string) {
-        reset();
-        const res = await page.goto(url, { waitUntil: "load" });
-        expect(res?.status(), url).toBe(200);
-        await page.mouse.move(200, 300);
-        await page.waitForTimeout(20);
-        const flag = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
-        return { ...w, errors: [...w.errors], flag, finalUrl: page.url() };
-      },
-    };
-  }
+    afterAll(async () => {
+      await browser?.close();
+      await server?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  function assertInert(r: Watch & { flag: unknown; finalUrl: string }, url: string, label: string, checkConsole: boolean) {
-    expect(r.flag, `${label}: payload set window.__xss on ${url}`).toBeUndefined();
-    expect(r.dialogs, `${label}: dialog opened on ${url}`).toBe(0);
-    expect(r.finalUrl, `${label}: navigated away from ${url}`).toBe(url);
-    if (checkConsole) expect(r.errors, `${label}: console errors on ${url}`).toEqual([]);
-  }
-
-  it("article pages: nothing runs, with our CSP and with CSP bypassed; no console errors", async () => {
-    const served = await browser.newContext();
-    const bypass = await browser.newContext({ bypassCSP: true });
-    const [a, b] = [await tab(served), await tab(bypass)];
-    let checked = 0;
-    for (const s of seeded) {
-      const day = s.as === "body" ? "01" : "02";
-      const url = `${server.url}/xss/2024/05/${day}/${s.slug}.html`;
-      assertInert(await a.open(url), url, `${s.vector} as ${s.as}`, true);
-      assertInert(await b.open(url), url, `${s.vector} as ${s.as} (CSP bypassed)`, false);
-      checked++;
+    /** One tab per context, reused: listeners report into the current visit's record. */
+    async function tab(context: BrowserContext) {
+      const page = await context.newPage();
+      const w = watch(page, server.url);
+      const reset = () => {
+        w.dialogs = 0;
+        w.errors.length = 0;
+        w.navigations.length = 0;
+      };
+      return {
+        async open(url: string) {
+          reset();
+          const res = await page.goto(url, { waitUntil: "load" });
+          expect(res?.status(), url).toBe(200);
+          await page.mouse.move(200, 300);
+          await page.waitForTimeout(20);
+          const flag = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
+          return { ...w, errors: [...w.errors], flag, finalUrl: page.url() };
+        },
+      };
     }
-    expect(checked).toBe(XSS_VECTORS.length * 2);
-    await served.close();
-    await bypass.close();
-  }, 600_000);
 
-  it("category and tag pages, every page of them: nothing runs", async () => {
-    const bypass = await browser.newContext({ bypassCSP: true });
-    const served = await browser.newContext();
-    const [a, b] = [await tab(served), await tab(bypass)];
-    for (const start of [`${server.url}/category/xss.html`, `${server.url}/tag/${encodeURIComponent("XSS测试")}.html`]) {
-      let url: string | null = start;
-      let pages = 0;
-      while (url) {
-        assertInert(await a.open(url), url, "list page", true);
-        assertInert(await b.open(url), url, "list page (CSP bypassed)", false);
-        const html = await (await fetch(url)).text();
-        const next = /<a href="([^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
-        url = next ? new URL(next, server.url).toString() : null;
-        pages++;
+    function assertInert(r: Watch & { flag: unknown; finalUrl: string }, url: string, label: string, checkConsole: boolean) {
+      expect(r.flag, `${label}: payload set window.__xss on ${url}`).toBeUndefined();
+      expect(r.dialogs, `${label}: dialog opened on ${url}`).toBe(0);
+      expect(r.finalUrl, `${label}: navigated away from ${url}`).toBe(url);
+      if (checkConsole) expect(r.errors, `${label}: console errors on ${url}`).toEqual([]);
+    }
+
+    it("article pages: nothing runs, with our CSP and with CSP bypassed; no console errors", async () => {
+      const served = await browser.newContext();
+      const bypass = await browser.newContext({ bypassCSP: true });
+      const [a, b] = [await tab(served), await tab(bypass)];
+      let checked = 0;
+      for (const s of seeded) {
+        const day = s.as === "body" ? "01" : "02";
+        const url = `${server.url}/xss/2024/05/${day}/${s.slug}.html`;
+        assertInert(await a.open(url), url, `${s.vector} as ${s.as}`, true);
+        assertInert(await b.open(url), url, `${s.vector} as ${s.as} (CSP bypassed)`, false);
+        checked++;
       }
-      expect(pages).toBe(Math.ceil(seeded.length / 30));
-    }
-    await bypass.close();
-    await served.close();
-  }, 300_000);
-});
+      expect(checked).toBe(XSS_VECTORS.length * 2);
+      await served.close();
+      await bypass.close();
+    }, 600_000);
+
+    it("category and tag pages, every page of them: nothing runs", async () => {
+      const bypass = await browser.newContext({ bypassCSP: true });
+      const served = await browser.newContext();
+      const [a, b] = [await tab(served), await tab(bypass)];
+      for (const start of [`${server.url}/category/xss.html`, `${server.url}/tag/${encodeURIComponent("XSS测试")}.html`]) {
+        let url: string | null = start;
+        let pages = 0;
+        while (url) {
+          assertInert(await a.open(url), url, "list page", true);
+          assertInert(await b.open(url), url, "list page (CSP bypassed)", false);
+          const html = await (await fetch(url)).text();
+          const next = /<a href="([^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+          url = next ? new URL(next, server.url).toString() : null;
+          pages++;
+        }
+        expect(pages).toBe(Math.ceil(seeded.length / 30));
+      }
+      await bypass.close();
+      await served.close();
+    }, 300_000);
+  },
+);

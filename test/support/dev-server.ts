@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Report } from "../../scripts/lib/report";
 import { ROOT } from "./fixtures";
 
 export interface DevServer {
@@ -32,15 +33,7 @@ export async function freePort(): Promise<number> {
 
 export interface SeedRun {
   status: number;
-  report: {
-    scanned: number;
-    inserted: number;
-    updated: number;
-    unchanged: number;
-    rejected: { file: string; reason: string }[];
-    warnings: { file: string; message: string }[];
-    skipped: { file: string; reason: string }[];
-  } | null;
+  report: Report | null;
   stdout: string;
   stderr: string;
 }
