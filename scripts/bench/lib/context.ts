@@ -1,0 +1,139 @@
+/**
+ * @module scripts/bench/lib/context
+ * What every suite gets: the sizes of this run (full or --quick), a logger,
+ * and the shared databases, built once per run and reused across suites and
+ * across runs (a 100,000-post seed takes minutes).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureCorpus } from "./corpus";
+import { countPosts } from "./d1file";
+import { WORK } from "./env";
+import { type Measured, runMeasured } from "./proc";
+
+export interface Sizes {
+  /** Bulk seed, publish, serving, load and capacity run on this many generated posts. */
+  main: number;
+  /** The small database publish latency is compared against. */
+  publishSmall: number;
+  jekyll: number;
+  kill: number;
+  killTrials: number;
+  scaleSmall: number;
+  scaleLarge: number;
+  /** Repetitions of each measurement; the median and range are reported. */
+  runs: number;
+  seedRuns: number;
+  publishRuns: number;
+  jekyllRuns: number;
+  /** wrk seconds per serving measurement */
+  wrkSeconds: number;
+  wrkConnections: number;
+  inprocRequests: number;
+  loadSeconds: number;
+  loadConnections: number;
+}
+
+export const FULL: Sizes = {
+  main: 100_000,
+  publishSmall: 1_000,
+  jekyll: 5_000,
+  kill: 10_000,
+  killTrials: 6,
+  scaleSmall: 10_000,
+  scaleLarge: 1_000_000,
+  runs: 3,
+  seedRuns: 3,
+  publishRuns: 5,
+  jekyllRuns: 3,
+  wrkSeconds: 5,
+  wrkConnections: 8,
+  inprocRequests: 2_000,
+  loadSeconds: 60,
+  loadConnections: 64,
+};
+
+export const QUICK: Sizes = {
+  main: 2_000,
+  publishSmall: 200,
+  jekyll: 300,
+  kill: 1_000,
+  killTrials: 2,
+  scaleSmall: 1_000,
+  scaleLarge: 20_000,
+  runs: 1,
+  seedRuns: 1,
+  publishRuns: 2,
+  jekyllRuns: 1,
+  wrkSeconds: 2,
+  wrkConnections: 8,
+  inprocRequests: 300,
+  loadSeconds: 10,
+  loadConnections: 16,
+};
+
+export interface Ctx {
+  quick: boolean;
+  sizes: Sizes;
+  log: (s: string) => void;
+  /** `wrangler deploy --dry-run` output of this run (the bundle suite makes it). */
+  bundleFile?: string;
+}
+
+export const CORPUS_SEED = "bench";
+export const mainCorpus = (ctx: Ctx) => join(WORK, `corpus-${ctx.sizes.main}`);
+export const mainDb = (ctx: Ctx) => join(WORK, `db-${ctx.sizes.main}`);
+
+/** The seed command line the benchmarks run, exactly as a maintainer would. */
+export const seedArgs = (persistDir: string, paths: string[]) => [
+  "run",
+  "--silent",
+  "seed",
+  "--",
+  "--persist-to",
+  persistDir,
+  "--json",
+  ...paths,
+];
+export const seedCommand = (persistDir: string, paths: string[]) =>
+  `npm run seed -- --persist-to ${persistDir} --json ${paths.join(" ")}`;
+
+/** Runs the seed and checks its JSON report; everything but the report went to stderr. */
+export async function runSeedMeasured(
+  persistDir: string,
+  paths: string[],
+  cwd: string,
+): Promise<Measured & { report: SeedReport }> {
+  const m = await runMeasured("npm", seedArgs(persistDir, paths), { cwd });
+  let report: SeedReport;
+  try {
+    report = JSON.parse(m.stdout) as SeedReport;
+  } catch {
+    throw new Error(`seed gave no JSON report (exit ${m.status}):\n${m.stderr.slice(-3000)}`);
+  }
+  if (m.status !== 0) throw new Error(`seed exited ${m.status}: ${JSON.stringify(report.rejected.slice(0, 3))}`);
+  return { ...m, report };
+}
+
+export interface SeedReport {
+  scanned: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: { file: string; reason: string }[];
+  warnings: unknown[];
+}
+
+/** The main database (ctx.sizes.main generated posts), seeded by the real seed script unless already there. */
+export async function ensureMainDb(ctx: Ctx, root: string): Promise<string> {
+  const corpus = mainCorpus(ctx);
+  const db = mainDb(ctx);
+  ensureCorpus(corpus, ctx.sizes.main, CORPUS_SEED);
+  const stamp = join(db, ".bench-db");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === `${ctx.sizes.main}` && countPosts(db) >= ctx.sizes.main) return db;
+  ctx.log(`  seeding ${ctx.sizes.main} posts into ${db} (not timed here)`);
+  mkdirSync(db, { recursive: true });
+  await runSeedMeasured(db, [corpus], root);
+  writeFileSync(stamp, `${ctx.sizes.main}`);
+  return db;
+}

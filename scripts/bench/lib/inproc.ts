@@ -1,0 +1,161 @@
+/**
+ * @module scripts/bench/lib/inproc
+ * The Worker's own CPU per request, without wrangler dev around it: the bundle
+ * `wrangler deploy --dry-run` produces is imported into Node and its fetch()
+ * called directly, with a D1 binding backed by node:sqlite over the same local
+ * database file. Node has no Cache API, so every request takes the render path.
+ * process.cpuUsage() over many requests gives CPU per request; time inside the
+ * (synchronous) SQLite calls is measured apart, because on Cloudflare a D1
+ * query runs in the database, not in the Worker's CPU budget.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { pathToFileURL } from "node:url";
+import { d1File } from "./d1file";
+
+type Row = Record<string, unknown>;
+
+/** Shortest measurement, ms. */
+const MIN_MS = 1500;
+
+class Sqlite {
+  readonly db: DatabaseSync;
+  private readonly stmts = new Map<string, StatementSync>();
+  /** ms spent inside SQLite */
+  sqlMs = 0;
+  queries = 0;
+  constructor(file: string) {
+    this.db = new DatabaseSync(file, { readOnly: true });
+  }
+  run<T>(sql: string, params: unknown[], f: (s: StatementSync, p: unknown[]) => T): T {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    const t0 = performance.now();
+    try {
+      return f(s, params);
+    } finally {
+      this.sqlMs += performance.now() - t0;
+      this.queries++;
+    }
+  }
+}
+
+/** The part of D1's prepared-statement API the Worker uses. */
+class Statement {
+  constructor(
+    private readonly db: Sqlite,
+    readonly sql: string,
+    readonly params: unknown[] = [],
+  ) {}
+  bind(...params: unknown[]) {
+    return new Statement(this.db, this.sql, params);
+  }
+  async all<T = Row>() {
+    const results = this.db.run(this.sql, this.params, (s, p) => s.all(...(p as never[]))) as T[];
+    return { results, success: true, meta: {} };
+  }
+  async first<T = Row>(col?: string) {
+    const row = this.db.run(this.sql, this.params, (s, p) => s.get(...(p as never[]))) as Row | undefined;
+    if (!row) return null;
+    return (col ? row[col] : row) as T;
+  }
+  async raw() {
+    return this.db.run(this.sql, this.params, (s, p) => {
+      s.setReturnArrays(true);
+      try {
+        return s.all(...(p as never[]));
+      } finally {
+        s.setReturnArrays(false);
+      }
+    });
+  }
+  async run() {
+    this.db.run(this.sql, this.params, (s, p) => s.run(...(p as never[])));
+    return { success: true, meta: {} };
+  }
+}
+
+function d1Binding(db: Sqlite) {
+  const binding = {
+    prepare: (sql: string) => new Statement(db, sql),
+    batch: async (stmts: Statement[]) => Promise.all(stmts.map((s) => s.all())),
+    withSession: () => binding,
+  };
+  return binding;
+}
+
+export interface InProcRequest {
+  name: string;
+  path: string;
+  headers?: Record<string, string>;
+  expectStatus: number;
+}
+
+export interface InProcResult {
+  name: string;
+  requests: number;
+  /** process CPU per request, ms (Worker JS + SQLite) */
+  cpuMs: number;
+  /** of which inside SQLite, ms */
+  sqlMs: number;
+  queriesPerRequest: number;
+  bytes: number;
+}
+
+type Worker = { fetch(req: Request, env: unknown, ctx: unknown): Promise<Response> };
+
+export interface InProc {
+  measure(r: InProcRequest, requests: number): Promise<InProcResult>;
+  /** One GET, for ETags and sanity checks. */
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  close(): void;
+}
+
+export async function openInProc(bundle: string, persistDir: string, vars: Record<string, string>): Promise<InProc> {
+  const file = d1File(persistDir);
+  if (!file) throw new Error(`no D1 under ${persistDir}`);
+  const worker = ((await import(pathToFileURL(bundle).href)) as { default: Worker }).default;
+  const db = new Sqlite(file);
+  const env = { ...vars, DB: d1Binding(db) };
+  const waits: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException() {}, props: {} };
+  const get = (path: string, headers?: Record<string, string>) =>
+    worker.fetch(new Request(`https://finews.withounder.com${path}`, { headers }), env, ctx);
+  const once = async (r: InProcRequest, i: number) => {
+    const sep = r.path.includes("?") ? "&" : "?";
+    // A fresh query string each time, as in the wrangler dev render-path runs (nothing here caches anyway).
+    const res = await get(r.expectStatus === 304 ? r.path : `${r.path}${sep}_b=${i}`, r.headers);
+    const body = await res.arrayBuffer();
+    if (res.status !== r.expectStatus) throw new Error(`${r.name}: ${r.path} answered ${res.status}, expected ${r.expectStatus}`);
+    return body.byteLength;
+  };
+  return {
+    get,
+    async measure(r, requests) {
+      for (let i = 0; i < Math.min(200, requests); i++) await once(r, -i - 1); // JIT warm-up
+      await Promise.all(waits.splice(0));
+      db.sqlMs = 0;
+      db.queries = 0;
+      let bytes = 0;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      let done = 0;
+      // At least `requests`, and at least MIN_MS of work: cheap routes need many more requests
+      // than expensive ones before GC and timer noise average out.
+      while (done < requests || performance.now() - t0 < MIN_MS) bytes += await once(r, done++);
+      await Promise.all(waits.splice(0));
+      const c = process.cpuUsage(c0);
+      return {
+        name: r.name,
+        requests: done,
+        cpuMs: (c.user + c.system) / 1000 / done,
+        sqlMs: db.sqlMs / done,
+        queriesPerRequest: db.queries / done,
+        bytes: bytes / done,
+      };
+    },
+    close: () => db.db.close(),
+  };
+}
