@@ -103,7 +103,7 @@ export function scalingDoc(results: Results, benchPath: string): string {
     "",
     "Why not shard earlier: every query is an index range or point lookup, so response time does not depend on the size of one database" +
       (sc
-        ? ` — at ${n0(sc.large.posts)} vs ${n0(sc.small.posts)} posts the worst route's median latency ratio was ${f(sc.worstP50Ratio)}× and its Worker CPU ratio ${f(sc.worstInprocCpuRatio)}× (benchmarks, Scale).`
+        ? ` — at ${n0(sc.large.posts)} vs ${n0(sc.small.posts)} posts the largest median-latency ratio over all routes was ${f(sc.worstP50Ratio)}× and the largest Worker CPU ratio ${f(sc.worstInprocCpuRatio)}× (benchmarks, Scale).`
         : "."),
     "The only hard limit is the 10 GB cap, and steps 1–2 push it out by the factors above before any routing is needed.",
     "",
