@@ -138,9 +138,10 @@ export function benchmarksDoc(results: Results, scalingPath: string): string {
     "(each section says which `--only` subset regenerates it). Benchmarks are not part of `npm test`.",
     "",
     code([
-      "npm run bench                      # everything, full sizes (about an hour on 2 cores)",
-      "npm run bench -- --only serving    # one suite: bundle seed publish capacity serving load kill scale",
+      `npm run bench                      # everything, full sizes (the suites below took ${f(Object.values(results).reduce((n, r) => n + r.seconds, 0) / 60, 0)} min in all)`,
+      "npm run bench -- --only serving    # a subset: bundle seed writepath publish capacity serving profile load kill scale",
       "npm run bench -- --quick           # small sizes, writes .tmp/bench/benchmarks-quick.md instead",
+      "npm run bench -- --render-only     # rewrite both documents from the results stored at the end of this file",
     ]),
     "",
     "Corpora and databases are generated under `.tmp/bench/` (git-ignored) and reused by later runs; `rm -rf .tmp/bench` starts over.",
