@@ -4,10 +4,7 @@
  * Parses markdown posts (src/content) and upserts them into D1 (src/db).
  * Exit 0: nothing rejected; 1: some files rejected (the rest written); 2: usage or configuration error.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { ConfigError } from "../src/config";
-import { type ParseContext, parsePost } from "../src/content/post";
 import { parseFilename } from "../src/content/permalink";
 import type { PostRecord } from "../src/content/types";
 import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
@@ -21,13 +18,12 @@ import {
   openDatabase,
   readMigrationFiles,
 } from "./lib/database";
+import { createParser, type FileOutcome, type PostFile } from "./lib/parse-files";
 import { emptyReport, Progress, printHuman, type Report, timingLine } from "./lib/report";
 import { walk } from "./lib/walk";
 
 /** Files parsed per round: bounded memory, one hash query and a few batches per round. */
 const CHUNK = 500;
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 interface Target {
   db: Executor | null;
@@ -86,50 +82,50 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   }
 
   const target = await openTarget(args, project, log);
-  const ctx: ParseContext = { timeZone: project.site.timeZone, siteHost: new URL(project.site.siteUrl).host, sha256 };
+  const parser = createParser(
+    { timeZone: project.site.timeZone, siteHost: new URL(project.site.siteUrl).host },
+    found.posts.length,
+  );
   const order = new Map(found.posts.map((f, i) => [f.file, i]));
   const progress = new Progress(found.posts.length);
 
   const timing = { parse: 0, database: 0 };
-  const parseChunk = async (files: typeof found.posts) => {
+  /** Starts parsing a chunk (files claimed by one slug twice are refused here, unread). */
+  const parseChunk = (files: PostFile[]) => {
     const t0 = performance.now();
-    const parsed: PostRecord[] = [];
-    const fileOf = new Map<string, string>();
+    const refused: FileOutcome[] = [];
+    const todo: PostFile[] = [];
     for (const f of files) {
-      report.scanned++;
       const { slug } = parseFilename(f.basename);
       const claimants = bySlug.get(slug) ?? [];
       if (claimants.length > 1) {
-        report.rejected.push({
+        refused.push({
           file: f.file,
+          ok: false,
+          warnings: [],
           reason: `slug "${slug}" is claimed by ${claimants.length} files (${claimants.join(", ")}); none is written and the stored post is left as it was`,
         });
-        continue;
-      }
-      // Synchronous reads are several times cheaper than fs/promises for small files; yielding to the
-      // event loop every few files keeps the previous chunk's database requests moving meanwhile.
-      if (report.scanned % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(f.file);
-      } catch (err) {
-        report.rejected.push({ file: f.file, reason: `cannot read: ${(err as Error).message}` });
-        continue;
-      }
-      const r = await parsePost(bytes, f.basename, ctx);
-      for (const message of r.warnings) report.warnings.push({ file: f.file, message });
-      if (!r.ok) {
-        report.rejected.push({ file: f.file, reason: r.reason });
-        continue;
-      }
-      parsed.push(r.post);
-      fileOf.set(r.post.slug, f.file);
+      } else todo.push(f);
     }
-    timing.parse += performance.now() - t0;
-    return { parsed, fileOf };
+    return parser.parse(todo).then((outcomes) => {
+      timing.parse += performance.now() - t0;
+      return [...refused, ...outcomes];
+    });
   };
 
-  const store = async ({ parsed, fileOf }: Awaited<ReturnType<typeof parseChunk>>): Promise<void> => {
+  const store = async (outcomes: FileOutcome[]): Promise<void> => {
+    const parsed: PostRecord[] = [];
+    const fileOf = new Map<string, string>();
+    for (const o of outcomes) {
+      report.scanned++;
+      for (const message of o.warnings) report.warnings.push({ file: o.file, message });
+      if (!o.ok) {
+        report.rejected.push({ file: o.file, reason: o.reason });
+        continue;
+      }
+      parsed.push(o.post);
+      fileOf.set(o.post.slug, o.file);
+    }
     const t0 = performance.now();
     let outcome: Map<string, Outcome>;
     if (!target.db || !target.hasPosts) {
@@ -147,22 +143,32 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   };
 
   try {
-    // Parsing the next chunk overlaps the database's work on the previous one.
-    let writing: Promise<void> = Promise.resolve();
-    for (let i = 0; i < found.posts.length; i += CHUNK) {
-      const chunk = await parseChunk(found.posts.slice(i, i + CHUNK));
-      await writing;
-      if (i) progress.update(i);
-      writing = store(chunk);
-      // Handled when awaited above; marked now so a failure during the next parse isn't "unhandled".
-      writing.catch(() => {});
+    // The next chunks are parsing (on other threads, or between the database's awaits) while this one
+    // is written; two in flight keep the parse threads busy through the main thread's pauses.
+    const inFlight: Promise<FileOutcome[]>[] = [];
+    let dispatched = 0;
+    const dispatch = () => {
+      if (dispatched >= found.posts.length) return;
+      const next = parseChunk(found.posts.slice(dispatched, dispatched + CHUNK));
+      // Handled when awaited below; marked now so a failure while another chunk is written isn't "unhandled".
+      next.catch(() => {});
+      inFlight.push(next);
+      dispatched += CHUNK;
+    };
+    dispatch();
+    dispatch();
+    for (let done = 0; inFlight.length; ) {
+      const outcomes = await (inFlight.shift() as Promise<FileOutcome[]>);
+      dispatch();
+      await store(outcomes);
+      done += outcomes.length;
+      progress.update(done);
     }
-    await writing;
-    progress.update(found.posts.length);
     // Always, not only when this run wrote: a run killed after its last batch left the prune undone.
     if (target.db && !args.dryRun) await pruneTerms(target.db);
   } finally {
     progress.done();
+    await parser.close();
     await target.close();
   }
   const byFile = (a: { file: string }, b: { file: string }) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * @module with-node
- * Runs a command under Node >= 22.12 (wrangler 4 and vitest need it).
+ * Runs a command under Node >= 22.18 (wrangler 4 and vitest need 22.12; the seed
+ * runs its TypeScript with Node's own type stripping and node:sqlite, 22.18).
  *
  * Uses the current Node when it is new enough; otherwise installs Node 24 once
  * from the npm registry (the platform's `node-<os>-<arch>` package ships the
@@ -16,7 +17,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const MIN = [22, 12];
+const MIN = [22, 18];
 const WANT_MAJOR = "24";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -16,12 +16,11 @@ export interface SiteConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
+  readonly variable: string;
+  constructor(variable: string, reason: string) {
     super(`configuration ${variable}: ${reason}`);
     this.name = "ConfigError";
+    this.variable = variable;
   }
 }
 

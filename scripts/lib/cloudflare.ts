@@ -1,12 +1,12 @@
 /**
  * @module scripts/lib/cloudflare
- * Lazy loaders for wrangler and miniflare. Both are large CommonJS bundles;
- * require() loads them about a second faster and ~200 MB lighter than
- * import() does under tsx's loader, and lazily keeps usage errors instant.
+ * Lazy loader for wrangler, which only the remote seed needs (getPlatformProxy).
+ * It is a large CommonJS bundle: require() loads it about a second faster and
+ * ~200 MB lighter than import() does, and loading it lazily keeps local seeds
+ * and usage errors from paying ~1.7 s for it at all.
  */
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 
 export const loadWrangler = (): typeof import("wrangler") => require("wrangler");
-export const loadMiniflare = (): typeof import("miniflare") => require("miniflare");

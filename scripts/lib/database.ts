@@ -1,7 +1,7 @@
 /**
  * @module scripts/lib/database
  * Where the seed writes: the site config and D1 binding from wrangler.toml,
- * the local D1 files `wrangler dev` uses, or the remote database through
+ * the local D1 file `wrangler dev` uses, or the remote database through
  * getPlatformProxy. Local and remote share everything but this executor.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,35 +10,37 @@ import { ConfigError, readConfig, type SiteConfig } from "../../src/config";
 import type { MigrationFile } from "../../src/db/migrations";
 import { type D1DatabaseLike, d1Executor, type Executor } from "../../src/db/sync";
 import { loadWrangler } from "./cloudflare";
-import { openLocalD1 } from "./local-d1";
+import { localD1File, openLocalD1 } from "./local-d1";
+import { readWranglerConfig } from "./wrangler-config";
 
 export interface ProjectConfig {
   site: SiteConfig;
   configPath: string;
-  database: { binding: string; name: string; id: string; migrationsDir: string };
+  database: {
+    binding: string;
+    name: string;
+    id: string;
+    /** The name Miniflare keys the local copy by: preview_database_id, else database_id, else the binding (as wrangler dev does). */
+    localKey: string;
+    migrationsDir: string;
+  };
   compatibilityDate: string;
 }
 
-/** Reads and validates wrangler.toml; throws ConfigError naming the bad setting. */
+/** Reads and validates the wrangler configuration; throws ConfigError naming the bad setting. */
 export async function loadProjectConfig(configPath: string): Promise<ProjectConfig> {
-  const { unstable_readConfig } = loadWrangler();
   const abs = resolve(configPath);
-  let cfg: ReturnType<typeof unstable_readConfig>;
-  try {
-    cfg = unstable_readConfig({ config: abs }, { hideWarnings: true });
-  } catch (err) {
-    throw new ConfigError(configPath, err instanceof Error ? err.message : String(err));
-  }
-  const dbs = cfg.d1_databases as { binding: string; database_name?: string; database_id?: string; migrations_dir?: string }[];
-  const db = dbs.find((d) => d.binding === "DB");
+  const cfg = readWranglerConfig(configPath);
+  const db = cfg.d1_databases?.find((d) => d.binding === "DB");
   if (!db) throw new ConfigError("d1_databases", `${configPath} has no D1 binding named DB`);
   return {
-    site: readConfig(cfg.vars as Record<string, unknown>),
+    site: readConfig(cfg.vars ?? {}),
     configPath: abs,
     database: {
       binding: db.binding,
       name: db.database_name ?? "",
       id: db.database_id ?? "",
+      localKey: db.preview_database_id ?? db.database_id ?? db.binding,
       migrationsDir: resolve(dirname(abs), db.migrations_dir ?? "migrations"),
     },
     compatibilityDate: cfg.compatibility_date ?? "2026-11-01",
@@ -87,9 +89,14 @@ export function localStateDir(project: ProjectConfig, persistTo: string | null):
   return persistTo ? resolve(persistTo) : join(dirname(project.configPath), ".wrangler", "state");
 }
 
-/** Whether a local D1 has ever been created there (a dry run must not create one just to look). */
+/** The SQLite file of the local D1 (see scripts/lib/local-d1). */
+export function localDatabaseFile(project: ProjectConfig, persistTo: string | null): string {
+  return localD1File(join(localStateDir(project, persistTo), "v3"), project.database.localKey);
+}
+
+/** Whether the local D1 has ever been created there (a dry run must not create one just to look). */
 export function localDatabaseExists(project: ProjectConfig, persistTo: string | null): boolean {
-  return existsSync(join(localStateDir(project, persistTo), "v3", "d1"));
+  return existsSync(localDatabaseFile(project, persistTo));
 }
 
 export interface OpenDatabase {
@@ -116,7 +123,7 @@ export async function openProxyDatabase(
 }
 
 /**
- * Opens the target. Local: the files `wrangler dev` uses (see localStateDir), through
+ * Opens the target. Local: the file `wrangler dev` uses (see localStateDir), through
  * scripts/lib/local-d1. Remote: the database in wrangler.toml through getPlatformProxy's
  * remote binding, with wrangler's credentials (CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID,
  * or `wrangler login`). Everything after this (migrations check, hashing, batches) is shared.
@@ -126,7 +133,7 @@ export async function openDatabase(
   target: "local" | "remote",
   persistTo: string | null,
 ): Promise<OpenDatabase> {
-  if (target === "local") return openLocalD1(project.configPath, join(localStateDir(project, persistTo), "v3"));
+  if (target === "local") return openLocalD1(localDatabaseFile(project, persistTo));
   const config = remoteWranglerConfig(project);
   const dir = join(dirname(project.configPath), ".wrangler", "tmp");
   mkdirSync(dir, { recursive: true });

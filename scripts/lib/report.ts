@@ -23,10 +23,11 @@ export class Progress {
   private last = 0;
   private readonly tty: boolean;
   private readonly started = Date.now();
-  constructor(
-    private readonly total: number,
-    private readonly out: NodeJS.WriteStream = process.stderr,
-  ) {
+  private readonly total: number;
+  private readonly out: NodeJS.WriteStream;
+  constructor(total: number, out: NodeJS.WriteStream = process.stderr) {
+    this.total = total;
+    this.out = out;
     this.tty = Boolean(out.isTTY);
   }
   update(done: number): void {

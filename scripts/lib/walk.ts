@@ -4,7 +4,7 @@
  * every other file as skipped. Display paths are the argument exactly as
  * given joined with the path inside the folder, as the seed report promises.
  */
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 
 export interface Found {
   posts: { file: string; basename: string }[];
@@ -21,7 +21,7 @@ function joinDisplay(dir: string, name: string): string {
 
 export function walk(paths: string[]): Found {
   const found: Found = { posts: [], skipped: [], missing: [] };
-  // Real paths of folders being walked: a symlink back up the tree must not recurse forever.
+  // Identities of folders being walked: a symlink back up the tree must not recurse forever.
   const open = new Set<string>();
   const seen = new Set<string>();
   const visit = (file: string, name: string) => {
@@ -32,8 +32,9 @@ export function walk(paths: string[]): Found {
       found.missing.push(file);
       return;
     }
+    // Device and inode name the file itself, whatever path or symlink led here (realpath costs an lstat per path part).
+    const real = `${st.dev}:${st.ino}`;
     if (st.isDirectory()) {
-      const real = realpathSync(file);
       if (open.has(real)) {
         found.skipped.push({ file, reason: "symbolic link to a folder that is already being read (a loop)" });
         return;
@@ -56,7 +57,6 @@ export function walk(paths: string[]): Found {
       found.skipped.push({ file, reason: "not a regular file" });
     } else if (POST_RE.test(name)) {
       // The same file named twice (two overlapping PATHs) is read once.
-      const real = realpathSync(file);
       if (seen.has(real)) {
         found.skipped.push({ file, reason: "same file as one listed before (overlapping PATH arguments)" });
         return;

@@ -5,8 +5,10 @@
  */
 
 export class InvalidUtf8Error extends Error {
-  constructor(readonly offset: number) {
+  readonly offset: number;
+  constructor(offset: number) {
     super(`invalid UTF-8 at byte offset ${offset}`);
+    this.offset = offset;
   }
 }
 

@@ -1,8 +1,12 @@
 /**
  * @module db/deadline
- * A D1 wrapper that gives every query a deadline. D1 itself may take long to
- * fail when a replica or the primary is unreachable; a reader would rather get
- * a quick 503 with Retry-After (or the stale edge copy) than a hung request.
+ * A D1 wrapper that gives every query a deadline and retries a failed read
+ * within it. D1 itself may take long to fail when a replica or the primary is
+ * unreachable; a reader would rather get a quick 503 with Retry-After (or the
+ * stale edge copy) than a hung request. Retries cover transient errors (D1
+ * retries read-only queries twice itself; a local D1 that `npm run seed` is
+ * writing answers SQLITE_BUSY until the seed's transaction commits). The
+ * Worker only reads, so every query is safe to repeat.
  */
 import type { Db } from "./repository";
 
@@ -13,12 +17,31 @@ export class DatabaseTimeoutError extends Error {
   }
 }
 
-function race<T>(p: Promise<T>, ms: number): Promise<T> {
+function race<T>(p: Promise<T>, ms: number, deadlineMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DatabaseTimeoutError(ms)), ms);
+    timer = setTimeout(() => reject(new DatabaseTimeoutError(deadlineMs)), Math.max(0, ms));
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Pauses before each retry (with jitter): long enough for a local seed's batch to commit. */
+export const RETRY_BACKOFF_MS = [25, 100, 300, 700];
+
+/** Runs `query` until it succeeds, the backoff list is spent, or the next try would pass the deadline. */
+async function attempt<T>(query: () => Promise<T>, ms: number): Promise<T> {
+  const until = Date.now() + ms;
+  for (let n = 0; ; n++) {
+    try {
+      return await race(query(), until - Date.now(), ms);
+    } catch (err) {
+      const pause = RETRY_BACKOFF_MS[n];
+      if (err instanceof DatabaseTimeoutError || pause === undefined) throw err;
+      const wait = pause * (0.5 + Math.random() / 2);
+      if (Date.now() + wait >= until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 type Stmt = ReturnType<Db["prepare"]>;
@@ -33,7 +56,7 @@ function wrapStatement(stmt: Stmt, ms: number): Stmt {
       if (typeof value !== "function") return value;
       if (prop === "bind") return (...args: unknown[]) => wrapStatement(value.apply(target, args), ms);
       if (prop === "all" || prop === "first" || prop === "run" || prop === "raw") {
-        return (...args: unknown[]) => race(value.apply(target, args), ms);
+        return (...args: unknown[]) => attempt(() => value.apply(target, args), ms);
       }
       return value.bind(target);
     },
@@ -42,10 +65,10 @@ function wrapStatement(stmt: Stmt, ms: number): Stmt {
   return proxy;
 }
 
-/** `db` with every statement's result raced against `ms` milliseconds. */
+/** `db` with every statement (and batch) retried on failure until `ms` milliseconds have passed. */
 export function withDeadline(db: Db, ms: number): Db {
   return {
     prepare: (sql: string) => wrapStatement(db.prepare(sql), ms),
-    batch: ((stmts: Stmt[]) => race(db.batch(stmts.map((s) => originals.get(s) ?? s)), ms)) as Db["batch"],
+    batch: ((stmts: Stmt[]) => attempt(() => db.batch(stmts.map((s) => originals.get(s) ?? s)), ms)) as Db["batch"],
   };
 }

@@ -51,12 +51,14 @@ export async function applyMigrations(db: Executor, files: MigrationFile[]): Pro
 
 /** Thrown when the target lacks migrations the seed may not apply itself (the remote database). */
 export class PendingMigrationsError extends Error {
-  constructor(readonly pending: string[]) {
+  readonly pending: string[];
+  constructor(pending: string[]) {
     super(
       `the remote database lacks migration${pending.length > 1 ? "s" : ""} ${pending.join(", ")}; ` +
         "run 'npx wrangler d1 migrations apply DB --remote' (or 'npm run deploy') first. Nothing was written.",
     );
     this.name = "PendingMigrationsError";
+    this.pending = pending;
   }
 }
 

@@ -61,6 +61,8 @@ const UPSERT_POST_ROW = `INSERT INTO posts (${POST_COLUMNS.join(", ")}) VALUES (
 const DELETE_POST_TERMS =
   "DELETE FROM post_terms WHERE post_id IN (SELECT p.id FROM posts AS p WHERE p.slug IN (SELECT value FROM json_each(?1)))";
 
+const DELETE_POST_TERMS_ROW = "DELETE FROM post_terms WHERE post_id = (SELECT p.id FROM posts AS p WHERE p.slug = ?1)";
+
 /** `?1`: JSON array of [kind, key, slug]. */
 const INSERT_POST_TERMS =
   "INSERT OR IGNORE INTO post_terms (kind, key, published_at, post_id) " +
@@ -200,6 +202,25 @@ export function writePosts(posts: PostRecord[], now: number): Statement[] {
   const termPacks = packJson(terms, MAX_JSON_PARAM_BYTES);
   for (const json of termPacks.packs) out.push({ sql: UPSERT_TERMS, params: [json] });
   for (const i of termPacks.oversized) out.push({ sql: UPSERT_TERM_ROW, params: terms[i] as SqlValue[] });
+  return out;
+}
+
+/**
+ * The same writes as writePosts, one plain statement per row: for an executor in the same process
+ * (the local seed's SQLite file), where a statement costs no round trip and packing rows into JSON
+ * only to unpack them with json_extract would be most of the work.
+ */
+export function writePostRows(posts: PostRecord[], now: number): Statement[] {
+  const out: Statement[] = [];
+  for (const post of posts) {
+    out.push({ sql: UPSERT_POST_ROW, params: postRow(post, now) });
+    out.push({ sql: DELETE_POST_TERMS_ROW, params: [post.slug] });
+    if (!post.published) continue;
+    for (const t of termsOf(post)) {
+      out.push({ sql: INSERT_POST_TERM_ROW, params: [t.kind, t.key, post.slug] });
+      out.push({ sql: UPSERT_TERM_ROW, params: [t.kind, t.key, t.name, t.label] });
+    }
+  }
   return out;
 }
 

@@ -5,13 +5,15 @@
  * batch (a transaction), so a killed run never leaves half a post.
  */
 import type { PostRecord } from "../content/types";
-import { PRUNE_TERMS, type Statement, selectHashes, writePosts } from "./statements";
+import { PRUNE_TERMS, type Statement, selectHashes, writePostRows, writePosts } from "./statements";
 
 /** What the write path needs from a database: the D1 binding satisfies it, local or remote. */
 export interface Executor {
   all<T>(stmt: Statement): Promise<T[]>;
   /** Runs statements as one transaction. */
   batch(stmts: Statement[]): Promise<void>;
+  /** The database runs in this process: statements are free, so rows go one per statement, not packed into JSON. */
+  readonly inProcess?: boolean;
 }
 
 /** The part of D1Database used here (keeps this module free of the Workers type globals). */
@@ -88,7 +90,7 @@ export async function syncPosts(
   const changed = posts.filter((p) => outcome.get(p.slug) !== "unchanged");
   const write = async (group: PostRecord[]) => {
     try {
-      await db.batch(writePosts(group, now));
+      await db.batch(db.inProcess ? writePostRows(group, now) : writePosts(group, now));
     } catch (err) {
       if (group.length > 1) {
         for (const p of group) await write([p]);

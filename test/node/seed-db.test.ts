@@ -16,6 +16,7 @@ import { MAX_JSON_PARAM_BYTES, MAX_PARAMS, MAX_SQL_BYTES, type Statement, writeP
 import { type Executor, planPosts, pruneTerms, syncPosts } from "../../src/db/sync";
 import {
   loadProjectConfig,
+  localDatabaseFile,
   type OpenDatabase,
   openProxyDatabase,
   type ProjectConfig,
@@ -70,10 +71,13 @@ describe("statements", () => {
 
 /** Both executors must behave identically: the local one and the remote one's code over a local binding. */
 const EXECUTORS: [string, (dir: string) => Promise<OpenDatabase>][] = [
-  ["local executor (scripts/lib/local-d1)", (dir) => openLocalD1(CONFIG, join(dir, "v3"))],
+  [
+    "local executor (scripts/lib/local-d1)",
+    async (dir) => openLocalD1(localDatabaseFile(await loadProjectConfig(CONFIG), join(dir, "state"))),
+  ],
   [
     "remote executor's d1Executor over a local getPlatformProxy binding",
-    (dir) => openProxyDatabase(CONFIG, { remote: false, persistRoot: join(dir, "v3") }),
+    (dir) => openProxyDatabase(CONFIG, { remote: false, persistRoot: join(dir, "state", "v3") }),
   ],
 ];
 
@@ -105,7 +109,7 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
   });
 
   it("binds parameters as values, never as SQL", async () => {
-    const long = `${'"\\n\n😀 ?1 '.repeat(200)}end`; // long strings take the local executor's raw path
+    const long = `${'"\\n\n😀 ?1 '.repeat(200)}end`;
     const tricky = ["'); DROP TABLE posts; --", '"引号" ? ?1 $x', "😀\u2028\t\n", "", long, `${long}\n${long}`];
     await db.batch([{ sql: "CREATE TABLE t (a TEXT, b INTEGER, c TEXT)", params: [] }]);
     await db.batch(

@@ -38,9 +38,18 @@ export interface SeedRun {
   stderr: string;
 }
 
-/** Runs `scripts/seed.ts` exactly as `npm run seed` would (under the current Node, which is >= 22). */
+/** The argv of `npm run seed -- ARGS` without npm (under the current Node, which is >= 22.18). */
+export const seedArgv = (args: string[]) => [
+  "--max-semi-space-size=8",
+  "--import",
+  join(ROOT, "scripts/ts-hooks.mjs"),
+  join(ROOT, "scripts/seed.ts"),
+  ...args,
+];
+
+/** Runs `scripts/seed.ts` exactly as `npm run seed` does. */
 export function runSeed(args: string[], opts: { cwd?: string } = {}): SeedRun {
-  const r = spawnSync(bin("tsx"), [join(ROOT, "scripts/seed.ts"), ...args], {
+  const r = spawnSync(process.execPath, seedArgv(args), {
     cwd: opts.cwd ?? ROOT,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,

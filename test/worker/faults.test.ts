@@ -96,6 +96,58 @@ describe("database faults", () => {
     await caches.default.delete(new Request(url));
   });
 
+  it("retries a read that fails transiently (D1's own transient errors, or a local SQLITE_BUSY) and answers 200", async () => {
+    let failures = 0;
+    const flaky = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "withSession") return () => flaky;
+        if (prop !== "prepare") return Reflect.get(target, prop).bind(target);
+        return (sql: string) => {
+          const real = target.prepare(sql);
+          const wrap = (s: D1PreparedStatement): D1PreparedStatement =>
+            new Proxy(s, {
+              get(st, p) {
+                if (p === "bind") return (...args: unknown[]) => wrap(st.bind(...args));
+                const v = Reflect.get(st, p);
+                if (typeof v !== "function") return v;
+                if (p === "all" || p === "first" || p === "raw") {
+                  return (...args: unknown[]) => {
+                    if (failures++ < 2) return Promise.reject(new Error("D1_ERROR: database is locked: SQLITE_BUSY"));
+                    return v.apply(st, args);
+                  };
+                }
+                return v.bind(st);
+              },
+            });
+          return wrap(real);
+        };
+      },
+    }) as D1Database;
+    const res = await request("/faultcat/2024/03/04/fault-1.html", flaky);
+    expect(res.status).toBe(200);
+    expect(failures).toBeGreaterThan(2);
+    await caches.default.delete(new Request(`${BASE}/faultcat/2024/03/04/fault-1.html`));
+  });
+
+  it("gives up after the last retry: a query failing every time is tried five times, then 503", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    let calls = 0;
+    const db = failingDb("throw");
+    const stmt = db.prepare("");
+    const all = stmt.all.bind(stmt);
+    const first = stmt.first.bind(stmt);
+    const counted =
+      <T>(f: () => T) =>
+      () => {
+        calls++;
+        return f();
+      };
+    Object.assign(stmt, { all: counted(all), first: counted(first) });
+    const res = await request("/faultcat/2024/03/04/fault-1.html", db);
+    expect(res.status).toBe(503);
+    expect(calls).toBe(5);
+  });
+
   it("/healthz never touches D1", async () => {
     const res = await request("/healthz", failingDb("throw"));
     expect(res.status).toBe(200);

@@ -44,11 +44,14 @@ class Sqlite {
 
 /** The part of D1's prepared-statement API the Worker uses. */
 class Statement {
-  constructor(
-    private readonly db: Sqlite,
-    readonly sql: string,
-    readonly params: unknown[] = [],
-  ) {}
+  private readonly db: Sqlite;
+  readonly sql: string;
+  readonly params: unknown[];
+  constructor(db: Sqlite, sql: string, params: unknown[] = []) {
+    this.db = db;
+    this.sql = sql;
+    this.params = params;
+  }
   bind(...params: unknown[]) {
     return new Statement(this.db, this.sql, params);
   }
