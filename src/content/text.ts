@@ -64,6 +64,7 @@ const FORBIDDEN =
 
 /** Removes characters that are not allowed in XML 1.0 or that only scramble text; returns how many went. */
 export function stripForbiddenChars(text: string): { text: string; removed: number } {
+  if (isClean(text)) return { text, removed: 0 };
   let removed = 0;
   const out = text.replace(FORBIDDEN, () => {
     removed++;
@@ -72,9 +73,18 @@ export function stripForbiddenChars(text: string): { text: string; removed: numb
   return { text: out, removed };
 }
 
+// The same control characters alone: a plain character class scans several times faster than
+// FORBIDDEN's surrogate look-arounds, and isWellFormed() finds lone surrogates natively.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/;
+
+/** Whether `text` holds nothing stripForbiddenChars would remove (the common case, checked cheaply). */
+export function isClean(text: string): boolean {
+  return text.isWellFormed() && !CONTROL.test(text);
+}
+
 /** stripForbiddenChars for render-time use, where nobody counts. */
 export function cleanText(text: string): string {
-  return text.replace(FORBIDDEN, "");
+  return isClean(text) ? text : text.replace(FORBIDDEN, "");
 }
 
 /** Collapses runs of whitespace to single spaces and trims. */

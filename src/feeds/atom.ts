@@ -7,7 +7,7 @@
 import { Feed } from "feed";
 import { xmlEscape } from "../views/xml";
 import type { FeedDocument } from "./model";
-import { escapeHtml, forAttr, forCdata, forText, restoreXml } from "./xml-guards";
+import { BodySlots, escapeHtml, forAttr, forCdata, forText, restoreXml } from "./xml-guards";
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
 // The package derives an enclosure's type from the URL's extension ("image/jpg", "image/aspx").
@@ -25,6 +25,7 @@ export function renderAtom({ channel, entries }: FeedDocument): string {
     generator: forText(channel.generator),
     author: { name: forText(channel.author) },
   });
+  const slots = new BodySlots();
   const types = new Map<string, string>();
   for (const e of entries) {
     // An enclosure needs a type to be useful; untyped images stay in the content only.
@@ -35,7 +36,7 @@ export function renderAtom({ channel, entries }: FeedDocument): string {
       link: e.url,
       title: forCdata(escapeHtml(e.title)),
       description: e.summary ? forCdata(escapeHtml(e.summary)) : undefined,
-      content: forCdata(e.contentHtml),
+      content: slots.add(e.contentHtml),
       date: e.updated,
       published: e.published,
       author: [{ name: forText(channel.author) }],
@@ -51,5 +52,5 @@ export function renderAtom({ channel, entries }: FeedDocument): string {
     const type = types.get(href.replace(/&amp;/g, "&"));
     return type ? `${head}${type}${tail}` : whole;
   });
-  return restoreXml(xml);
+  return slots.insertBodies(restoreXml(xml));
 }

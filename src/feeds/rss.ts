@@ -8,7 +8,7 @@
 import { Feed } from "feed";
 import { xmlEscape } from "../views/xml";
 import type { FeedDocument } from "./model";
-import { escapeHtml, forCdata, forText, restoreXml } from "./xml-guards";
+import { BodySlots, escapeHtml, forCdata, forText, restoreXml } from "./xml-guards";
 
 const CHANNEL = "<channel>";
 
@@ -22,13 +22,14 @@ export function renderRss({ channel, entries }: FeedDocument): string {
     updated: channel.updated,
     generator: forText(channel.generator),
   });
+  const slots = new BodySlots();
   for (const e of entries) {
     feed.addItem({
       // No id/guid: the package then writes the link as a permalink guid.
       link: e.url,
       title: forCdata(e.title),
       description: forCdata(escapeHtml(e.summary || e.title)),
-      content: forCdata(e.contentHtml),
+      content: slots.add(e.contentHtml),
       date: e.updated,
       published: e.published,
       category: e.terms.map((t) => ({ name: forText(t) })),
@@ -45,5 +46,5 @@ export function renderRss({ channel, entries }: FeedDocument): string {
       `${CHANNEL}\n        <atom:link href="${xmlEscape(channel.nextUrl)}" rel="next" type="application/rss+xml"/>`,
     );
   }
-  return restoreXml(xml);
+  return slots.insertBodies(restoreXml(xml));
 }

@@ -102,6 +102,31 @@ describe("src/feeds renders any text as well-formed feeds", () => {
     }
   });
 
+  it("puts each body in its own entry, even bodies that spell the placeholder the bodies travel under", () => {
+    const post = (i: number, bodyHtml: string): FeedPost => ({
+      slug: `s${i}`,
+      path: `/c/s${i}.html`,
+      title: `t${i}`,
+      summary: "",
+      bodyHtml,
+      firstImage: null,
+      publishedAt: 1000 - i,
+      updatedAt: 0,
+      createdAt: 0,
+      categories: ["c"],
+      tags: [],
+    });
+    const posts = [post(0, "<p>\u00041\u0004 zero</p>"), post(1, "<p>one \u00040\u0004</p>"), post(2, "<p>\\u00040\\u0004</p>")];
+    for (const format of ["atom", "rss"] as FeedFormat[]) {
+      const { body } = renderFeed(format, config, channel("c"), posts);
+      expect(parseFeed(format, body).entries.map((e) => e.content)).toEqual([
+        "<p>1 zero</p>",
+        "<p>one 0</p>",
+        "<p>\\u00040\\u0004</p>",
+      ]);
+    }
+  });
+
   it("caps the body HTML of one document: past the budget, entries carry their summary", () => {
     const big = (i: number): FeedPost => ({
       slug: `big${i}`,
