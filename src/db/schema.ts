@@ -45,7 +45,6 @@ export const posts = sqliteTable(
     index("posts_path").on(t.path),
     // Latest-overall and sitemap ranges only ever look at published rows.
     index("posts_published_time").on(t.publishedAt, t.id).where(sql`${t.published} = 1`),
-    index("posts_updated").on(t.updatedAt),
   ],
 );
 

@@ -29,6 +29,7 @@ import { ROOT } from "../support/fixtures";
 const CTX = { timeZone: "Asia/Shanghai", siteHost: "finews.withounder.com" };
 const CONFIG = join(ROOT, "wrangler.toml");
 const MIGRATIONS = readMigrationFiles(join(ROOT, "migrations"));
+const NAMES = MIGRATIONS.map((m) => m.name);
 
 async function makePost(slug: string, fm: Record<string, string> = {}, body = "正文。"): Promise<PostRecord> {
   const front = { title: `"标题 ${slug}"`, date: "2022-06-15 11:34:30 +0800", categories: "emnews", tags: "东财滚动新闻", ...fm };
@@ -99,13 +100,13 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
     const err = await ensureMigrations(db, MIGRATIONS, "require").catch((e) => e);
     expect(err).toBeInstanceOf(PendingMigrationsError);
     expect(err.message).toContain("npx wrangler d1 migrations apply DB --remote");
-    expect(await ensureMigrations(db, MIGRATIONS, "inspect")).toEqual({ applied: [], pending: ["0000_init.sql"] });
+    expect(await ensureMigrations(db, MIGRATIONS, "inspect")).toEqual({ applied: [], pending: NAMES });
   });
 
   it("applies pending migrations once, recording them where wrangler does", async () => {
-    expect(await ensureMigrations(db, MIGRATIONS, "apply")).toEqual({ applied: ["0000_init.sql"], pending: [] });
+    expect(await ensureMigrations(db, MIGRATIONS, "apply")).toEqual({ applied: NAMES, pending: [] });
     expect(await ensureMigrations(db, MIGRATIONS, "apply")).toEqual({ applied: [], pending: [] });
-    expect(await db.all({ sql: "SELECT name FROM d1_migrations", params: [] })).toEqual([{ name: "0000_init.sql" }]);
+    expect(await db.all({ sql: "SELECT name FROM d1_migrations ORDER BY id", params: [] })).toEqual(NAMES.map((name) => ({ name })));
   });
 
   it("binds parameters as values, never as SQL", async () => {

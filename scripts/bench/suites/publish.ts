@@ -4,8 +4,8 @@
  * new file, into the main database and into a small one (it must not grow
  * with the corpus), next to a full Jekyll build of the same generated posts
  * (Debian's jekyll + jekyll-feed, the old site's _config.yml), all in one run.
- * The fixed costs of the seed command are split out: npm + tsx start, and
- * importing wrangler (which the seed needs for wrangler.toml and Miniflare).
+ * The fixed costs of the seed command are split out: npm and the with-node
+ * launcher, loading the seed's code, and starting Node itself.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -97,9 +97,9 @@ export async function publishSuite(ctx: Ctx) {
       v.push((await runMeasured(args[0] as string, args.slice(1), { cwd: ROOT })).wallMs / 1000);
     return spread(v);
   };
-  const npmTsx = await fixed(["npm", "run", "--silent", "seed", "--", "--help"]);
-  const wranglerImport = await fixed([process.execPath, "--input-type=module", "-e", "await import('wrangler')"]);
-  const miniflareImport = await fixed([process.execPath, "--input-type=module", "-e", "await import('miniflare')"]);
+  const npmHelp = await fixed(["npm", "run", "--silent", "seed", "--", "--help"]);
+  const nodeHelp = await fixed([process.execPath, "--import", "./scripts/ts-hooks.mjs", "scripts/seed.ts", "--help"]);
+  const nodeBare = await fixed([process.execPath, "-e", "0"]);
 
   // Jekyll: the whole site, as the old blog rebuilt it for every new post.
   let jekyll: { posts: number; seconds: ReturnType<typeof spread>; version: string } | { skipped: string };
@@ -124,13 +124,14 @@ export async function publishSuite(ctx: Ctx) {
   return {
     small: { posts: ctx.sizes.publishSmall, seconds: spread(times.small ?? []), peakTreeMiB: spread(peaks.small ?? []) },
     main: { posts: ctx.sizes.main, seconds: spread(times.main ?? []), peakTreeMiB: spread(peaks.main ?? []) },
-    fixed: { npmTsx, wranglerImport, miniflareImport },
+    fixed: { npmHelp, nodeHelp, nodeBare },
     jekyll,
     commands: [
       `${seedCommand(rel(big), ["NEW.md"])}   # one new generated post, ${ctx.sizes.publishRuns}× per database`,
       `${seedCommand(rel(small), ["NEW.md"])}`,
-      "npm run seed -- --help   # npm + tsx + the seed's static imports, nothing else",
-      `node -e "await import('wrangler')"   # the wrangler import the seed does to read wrangler.toml and start Miniflare`,
+      "npm run seed -- --help   # npm + with-node + Node + the seed's static imports, nothing else",
+      "node --import ./scripts/ts-hooks.mjs scripts/seed.ts --help   # the same without npm and with-node",
+      "node -e 0   # Node alone",
       `cd ${rel(join(WORK, `jekyll-${ctx.sizes.jekyll}`))} && jekyll build --quiet   # _config.yml: url, timezone Asia/Shanghai, plugins [jekyll-feed]; _posts = npm run gen:corpus -- --count ${ctx.sizes.jekyll} --seed ${CORPUS_SEED}`,
     ],
   };

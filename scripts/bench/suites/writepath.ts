@@ -1,19 +1,20 @@
 /**
  * @module scripts/bench/suites/writepath
  * The seed's two halves apart, on the first 10,000 files of the main corpus:
- * parsing (src/content, in this process) and the SQL of the write
- * (src/db/statements, the same statements and batch sizes the seed sends)
- * executed by node:sqlite on a fresh database made from migrations/. What the
- * bulk seed achieves beyond the slower of the two is lost in transport:
- * JSON over Miniflare's dispatchFetch into the D1 Durable Object in workerd.
+ * parsing (src/content, one thread) and the write (src/db/sync through the
+ * seed's own local executor, scripts/lib/local-d1, in chunks of the seed's
+ * size) into a fresh database made from migrations/. The bulk seed overlaps
+ * the two and parses on every core.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
-import { writePosts } from "../../../src/db/statements";
+import { ensureMigrations } from "../../../src/db/migrations";
+import { syncPosts } from "../../../src/db/sync";
+import { readMigrationFiles } from "../../lib/database";
+import { openLocalD1 } from "../../lib/local-d1";
 import { ensureCorpus } from "../lib/corpus";
 import { CORPUS_SEED, type Ctx, mainCorpus } from "../lib/context";
 import { ROOT, rel, WORK } from "../lib/env";
@@ -23,8 +24,8 @@ const CTX = {
   siteHost: "finews.withounder.com",
   sha256: (s: string) => createHash("sha256").update(s).digest("hex"),
 };
-/** The seed's batch size (src/db/sync.ts BATCH_POSTS); its byte cap rarely applies to these posts. */
-const BATCH = 1000;
+/** Files per round of the seed (scripts/seed.ts CHUNK): one hash lookup and one batch each. */
+const CHUNK = 500;
 
 export async function writepathSuite(ctx: Ctx) {
   const corpus = mainCorpus(ctx);
@@ -44,27 +45,18 @@ export async function writepathSuite(ctx: Ctx) {
     if (r.ok) posts.push(r.post);
   }
   const parseSeconds = (performance.now() - t) / 1000;
-  const file = join(WORK, "writepath.sqlite");
-  rmSync(file, { force: true });
-  rmSync(`${file}-wal`, { force: true });
-  const db = new DatabaseSync(file);
+  const file = join(WORK, "writepath", "d1.sqlite");
+  rmSync(join(WORK, "writepath"), { recursive: true, force: true });
+  const local = openLocalD1(file);
   let sqlSeconds = 0;
   try {
-    db.exec("PRAGMA journal_mode = WAL");
-    for (const sql of readFileSync(join(ROOT, "migrations", "0000_init.sql"), "utf8").split("--> statement-breakpoint"))
-      db.exec(sql);
+    await ensureMigrations(local.db, readMigrationFiles(join(ROOT, "migrations")), "apply");
     t = performance.now();
-    for (let i = 0; i < posts.length; i += BATCH) {
-      db.exec("BEGIN");
-      for (const s of writePosts(posts.slice(i, i + BATCH), Date.now())) db.prepare(s.sql).run(...(s.params as never[]));
-      db.exec("COMMIT");
-    }
+    for (let i = 0; i < posts.length; i += CHUNK) await syncPosts(local.db, posts.slice(i, i + CHUNK), Date.now());
     sqlSeconds = (performance.now() - t) / 1000;
   } finally {
-    db.close();
-    rmSync(file, { force: true });
-    rmSync(`${file}-wal`, { force: true });
-    rmSync(`${file}-shm`, { force: true });
+    await local.close();
+    rmSync(join(WORK, "writepath"), { recursive: true, force: true });
   }
   ctx.log(
     `  ${posts.length} posts: parse ${(posts.length / parseSeconds).toFixed(0)} posts/s, SQL ${(posts.length / sqlSeconds).toFixed(0)} posts/s`,
@@ -76,7 +68,7 @@ export async function writepathSuite(ctx: Ctx) {
     sqlSeconds,
     sqlPostsPerSecond: posts.length / sqlSeconds,
     commands: [
-      `first ${want} files of ${rel(corpus)}: parsePost (src/content) in one process; then writePosts (src/db/statements) in batches of ${BATCH}, node:sqlite, one transaction per batch`,
+      `first ${want} files of ${rel(corpus)}: parsePost (src/content) on one thread; then syncPosts (src/db/sync) over scripts/lib/local-d1 in chunks of ${CHUNK}, as the seed writes`,
     ],
   };
 }
