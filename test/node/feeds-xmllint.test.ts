@@ -13,21 +13,14 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { Feed } from "feed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SiteConfig } from "../../src/config";
 import { renderFeed } from "../../src/feeds";
 import { hostilePosts, hostileText } from "../support/hostile-text";
+import { SITE_CONFIG } from "../support/site-config";
 
 const hasXmllint = spawnSync("xmllint", ["--version"]).status === 0;
 if (!hasXmllint) console.warn("SKIPPED xmllint checks: xmllint is not installed (apt-get install libxml2-utils)");
 
-const config: SiteConfig = {
-  siteUrl: "https://finews.withounder.com",
-  title: "金融消息",
-  lang: "zh-CN",
-  timeZone: "Asia/Shanghai",
-  author: "ZNing",
-  shareFallbackOrigin: null,
-};
+const config = SITE_CONFIG;
 
 function xmllint(files: string[]) {
   return spawnSync("xmllint", ["--noout", "--nonet", ...files], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });

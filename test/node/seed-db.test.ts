@@ -106,7 +106,9 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
   it("applies pending migrations once, recording them where wrangler does", async () => {
     expect(await ensureMigrations(db, MIGRATIONS, "apply")).toEqual({ applied: NAMES, pending: [] });
     expect(await ensureMigrations(db, MIGRATIONS, "apply")).toEqual({ applied: [], pending: [] });
-    expect(await db.all({ sql: "SELECT name FROM d1_migrations ORDER BY id", params: [] })).toEqual(NAMES.map((name) => ({ name })));
+    expect(await db.all({ sql: "SELECT name FROM d1_migrations ORDER BY id", params: [] })).toEqual(
+      NAMES.map((name) => ({ name })),
+    );
   });
 
   it("binds parameters as values, never as SQL", async () => {

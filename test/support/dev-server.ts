@@ -1,34 +1,21 @@
 /**
  * @module test/support/dev-server
  * A real `wrangler dev` on a free loopback port, over a local D1 filled by
- * the real seed script: for tests that need real clients (browsers, feed
- * readers, Jekyll comparisons) and for benchmarks.
+ * the real seed script (scripts/lib/wrangler-dev runs it): for tests that
+ * need real clients (browsers, feed readers, Jekyll comparisons).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Report } from "../../scripts/lib/report";
+import { startWranglerDev, type WranglerDev } from "../../scripts/lib/wrangler-dev";
 import { ROOT } from "./fixtures";
 
 export interface DevServer {
   url: string;
   persistDir: string;
   stop(): Promise<void>;
-}
-
-const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export interface SeedRun {
@@ -66,21 +53,6 @@ export function runSeed(args: string[], opts: { cwd?: string } = {}): SeedRun {
   return { status: r.status ?? -1, report, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function waitFor(url: string, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms:\n${log()}`);
-}
-
 export interface StartOptions {
   /** Folders or files to seed before starting (skipped when empty). */
   seed?: string[];
@@ -96,46 +68,21 @@ export async function startDevServer(opts: StartOptions = {}): Promise<DevServer
     const r = runSeed(["--persist-to", persistDir, "--json", ...opts.seed]);
     if (r.status === 2 || !r.report) throw new Error(`seed failed (${r.status}):\n${r.stderr}`);
   }
-  const port = await freePort();
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--log-level", "warn"];
+  const args: string[] = [];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
-  let output = "";
-  const child = spawn(bin("wrangler"), args, {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1", WRANGLER_SEND_METRICS: "false", CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-(child.pid as number), "SIGTERM");
-      } catch {
-        child.kill("SIGTERM");
-      }
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          try {
-            process.kill(-(child.pid as number), "SIGKILL");
-          } catch {}
-          r(null);
-        }, 5000);
-        child.once("exit", () => {
-          clearTimeout(t);
-          r(null);
-        });
-      });
-    }
+  const removeDir = () => {
     if (!opts.persistDir) rmSync(persistDir, { recursive: true, force: true });
   };
+  let dev: WranglerDev;
   try {
-    await waitFor(`${url}/healthz`, child, 60_000, () => output);
+    dev = await startWranglerDev({ root: ROOT, persistDir, args, timeoutMs: 60_000 });
   } catch (err) {
-    await stop();
+    removeDir();
     throw err;
   }
-  return { url, persistDir, stop };
+  const stop = async () => {
+    await dev.stop();
+    removeDir();
+  };
+  return { url: dev.url, persistDir, stop };
 }

@@ -9,23 +9,16 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SiteConfig } from "../../src/config";
 import { cleanText } from "../../src/content/text";
 import { type ChannelInput, type FeedPost, renderFeed } from "../../src/feeds";
 import { CONTENT_BUDGET } from "../../src/feeds/document";
 import { absolutizeHtml, entryIdPath, imageType } from "../../src/feeds/urls";
 import type { FeedFormat } from "../../src/views/links";
 import { hostilePosts, hostileText } from "../support/hostile-text";
+import { SITE_CONFIG } from "../support/site-config";
 import { parseFeed } from "./feed-parse";
 
-const config: SiteConfig = {
-  siteUrl: "https://finews.withounder.com",
-  title: "金融消息",
-  lang: "zh-CN",
-  timeZone: "Asia/Shanghai",
-  author: "ZNing",
-  shareFallbackOrigin: null,
-};
+const config = SITE_CONFIG;
 
 const channel = (label: string): ChannelInput => ({
   title: label,

@@ -1,7 +1,7 @@
 /**
  * @module scripts/bench/suites/kill
  * Seed under faults: `npm run seed` of a generated corpus is SIGKILLed with
- * its whole process group (npm, Node, workerd) at a random moment, then run
+ * its whole process group (npm, with-node, the seed) at a random moment, then run
  * again to completion; the database must equal a clean run's: the same posts
  * (every column but id, created_at and updated_at), the same post_terms (by
  * slug, not id) and terms, nothing missing, nothing extra. Odd trials draw the

@@ -2,10 +2,10 @@
  * @module scripts/bench/suites/seed
  * Bulk seed: `npm run seed` of the whole generated corpus into an empty local
  * D1, several times; posts/s from the wall time of the whole command, peak
- * memory as the largest sum of RSS over its process tree (npm, Node and the
- * workerd that holds the database). A `--dry-run` of the same corpus against a
- * folder with no database reads and parses everything but starts no database:
- * it splits parse time from write time.
+ * memory of the seed's process (its parse threads included) and of the whole
+ * tree (npm and the with-node launcher too). A `--dry-run` of the same corpus
+ * against a folder with no database reads and parses everything but opens no
+ * database: it splits parse time from write time.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -52,12 +52,12 @@ export async function seedSuite(ctx: Ctx) {
       split: seedTiming(m.stderr),
     });
     ctx.log(
-      `  seed run ${i + 1}: ${n} posts in ${seconds.toFixed(1)} s, ${(n / seconds).toFixed(0)} posts/s, peak ${m.peakWorkMiB.toFixed(0)} MiB (seed + workerd), ${m.peakTreeMiB.toFixed(0)} MiB (whole tree)`,
+      `  seed run ${i + 1}: ${n} posts in ${seconds.toFixed(1)} s, ${(n / seconds).toFixed(0)} posts/s, peak ${m.peakWorkMiB.toFixed(0)} MiB (seed process), ${m.peakTreeMiB.toFixed(0)} MiB (whole tree)`,
     );
     if (last) writeFileSync(join(db, ".bench-db"), `${n}`);
     else rmSync(db, { recursive: true, force: true });
   }
-  // Parse only: a dry run against a folder without a database starts no workerd.
+  // Parse only: a dry run against a folder without a database opens none.
   const none = join(WORK, "db-none");
   rmSync(none, { recursive: true, force: true });
   const dry = await runMeasured("npm", ["run", "--silent", "seed", "--", "--dry-run", "--persist-to", none, "--json", corpus], {

@@ -1,0 +1,15 @@
+/**
+ * @module test/support/site-config
+ * The site settings of wrangler.toml as a SiteConfig, for tests that call the
+ * renderers directly (in workerd and in Node alike).
+ */
+import type { SiteConfig } from "../../src/config";
+
+export const SITE_CONFIG: SiteConfig = {
+  siteUrl: "https://finews.withounder.com",
+  title: "金融消息",
+  lang: "zh-CN",
+  timeZone: "Asia/Shanghai",
+  author: "ZNing",
+  shareFallbackOrigin: null,
+};
