@@ -61,48 +61,46 @@ function inlineParser(settings: ParseSettings): Parser {
   };
 }
 
-interface Job {
-  files: PostFile[];
+interface Pending {
   resolve(outcomes: FileOutcome[]): void;
   reject(err: Error): void;
 }
 
-/** Files per message: big enough that a message costs little, small enough to keep every thread busy. */
+/** Files per message: big enough that a message costs little, small enough to spread evenly. */
 const SLICE = 25;
 
+/** Old-generation heap per parse thread; the largest post (D1 caps a row at 2 MB) needs a fraction of it. */
+const OLD_GENERATION_MB = 96;
+
+/**
+ * Every slice is posted to a thread's inbox as soon as its chunk is dispatched (round robin), so the
+ * threads never wait for the main thread, which is busy in synchronous SQLite writes much of the time.
+ */
 function poolParser(settings: ParseSettings, threads: number): Parser {
-  const queue: Job[] = [];
-  const idle: Worker[] = [];
-  const busy = new Map<Worker, Job>();
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let turn = 0;
   let failure: Error | null = null;
   const fail = (err: Error) => {
     failure ??= err;
-    for (const job of [...busy.values(), ...queue.splice(0)]) job.reject(err);
-    busy.clear();
-  };
-  const pump = () => {
-    while (idle.length && queue.length) {
-      const w = idle.pop() as Worker;
-      const job = queue.shift() as Job;
-      busy.set(w, job);
-      w.postMessage(job.files);
-    }
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
   };
   const workers = Array.from({ length: threads }, () => {
     // Workers inherit execArgv, so the TypeScript hooks the seed runs under load there too.
-    const w = new Worker(new URL("./parse-worker.ts", import.meta.url), { workerData: settings });
-    w.on("message", (outcomes: FileOutcome[]) => {
-      const job = busy.get(w);
-      busy.delete(w);
-      idle.push(w);
-      job?.resolve(outcomes);
-      pump();
+    const w = new Worker(new URL("./parse-worker.ts", import.meta.url), {
+      workerData: settings,
+      // A bounded heap makes V8 collect sooner instead of growing: each thread needs far less than this.
+      resourceLimits: { maxOldGenerationSizeMb: OLD_GENERATION_MB },
+    });
+    w.on("message", ({ id, outcomes }: { id: number; outcomes: FileOutcome[] }) => {
+      pending.get(id)?.resolve(outcomes);
+      pending.delete(id);
     });
     w.on("error", fail);
     w.on("exit", (code) => {
       if (code !== 0 && !failure) fail(new Error(`a parse thread exited with code ${code}`));
     });
-    idle.push(w);
     return w;
   });
   return {
@@ -110,9 +108,10 @@ function poolParser(settings: ParseSettings, threads: number): Parser {
       if (failure) throw failure;
       const slices: Promise<FileOutcome[]>[] = [];
       for (let i = 0; i < files.length; i += SLICE) {
-        slices.push(new Promise((resolve, reject) => queue.push({ files: files.slice(i, i + SLICE), resolve, reject })));
+        const id = nextId++;
+        slices.push(new Promise((resolve, reject) => pending.set(id, { resolve, reject })));
+        (workers[turn++ % workers.length] as Worker).postMessage({ id, files: files.slice(i, i + SLICE) });
       }
-      pump();
       return (await Promise.all(slices)).flat();
     },
     async close() {

@@ -60,7 +60,7 @@ interface Times {
 export function timingLine(report: Report, t: Times): string {
   return (
     `seed: ${report.scanned} file${report.scanned === 1 ? "" : "s"} in ${t.seconds.toFixed(2)} s ` +
-    `(reading and parsing ${t.parseSeconds.toFixed(2)} s, database ${t.databaseSeconds.toFixed(2)} s, overlapping; ` +
+    `(main thread waiting for reading and parsing ${t.parseSeconds.toFixed(2)} s, database ${t.databaseSeconds.toFixed(2)} s; ` +
     `peak memory of this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`
   );
 }
@@ -78,8 +78,10 @@ export function printHuman(report: Report, opts: { dryRun: boolean; target: stri
   ];
   w("");
   w(`Seed ${opts.dryRun ? "dry run (nothing written)" : `into ${opts.target} D1`} in ${opts.seconds.toFixed(2)} s`);
-  // The two overlap: the next chunk is parsed while the database works on the last one.
-  w(`  (reading and parsing ${opts.parseSeconds.toFixed(2)} s, database ${opts.databaseSeconds.toFixed(2)} s, overlapping)`);
+  // The next chunks are parsed while the database works on this one: these are the main thread's waits.
+  w(
+    `  (main thread waiting for reading and parsing ${opts.parseSeconds.toFixed(2)} s, database ${opts.databaseSeconds.toFixed(2)} s)`,
+  );
   for (const [k, v] of rows) w(`  ${k.padEnd(14)}${String(v).padStart(8)}`);
   if (report.rejected.length) {
     w("");

@@ -35,12 +35,12 @@ export const seedArgv = (args: string[]) => [
 ];
 
 /** Runs `scripts/seed.ts` exactly as `npm run seed` does. */
-export function runSeed(args: string[], opts: { cwd?: string } = {}): SeedRun {
+export function runSeed(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): SeedRun {
   const r = spawnSync(process.execPath, seedArgv(args), {
     cwd: opts.cwd ?? ROOT,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...opts.env },
   });
   let report: SeedRun["report"] = null;
   if (args.includes("--json")) {
