@@ -36,9 +36,11 @@ try {
 
 if (count === 0) {
   process.stderr.write("start: local D1 is empty; seeding examples/posts\n");
-  const r = spawnSync(bin("tsx"), [join(root, "scripts/seed.ts"), "--local", join(root, "examples/posts")], {
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const r = spawnSync(npm, ["run", "seed", "--", "--local", join(root, "examples/posts")], {
     cwd: root,
     stdio: "inherit",
+    shell: process.platform === "win32",
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 } else {
