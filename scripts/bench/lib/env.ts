@@ -8,11 +8,16 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readWranglerConfig } from "../../lib/wrangler-config";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** Git-ignored work folder for corpora and databases. */
 export const WORK = join(ROOT, ".tmp", "bench");
 export const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+
+/** The Worker's vars from wrangler.toml, as the benchmarks pass them to the in-process Worker. */
+export const siteVars = (): Record<string, string> =>
+  (readWranglerConfig(join(ROOT, "wrangler.toml")).vars ?? {}) as Record<string, string>;
 
 export interface Machine {
   cpu: string;

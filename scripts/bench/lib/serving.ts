@@ -1,26 +1,8 @@
-/**
- * @module scripts/bench/lib/serving
- * One serving measurement over one database, used by the serving and scale
- * suites. Routes are picked from the database itself (a median-size article
- * with a share code, the largest category and its three feeds), then:
- *  - under `wrangler dev`, with wrk: requests/s, median latency, and CPU per
- *    request of all workerd processes of that wrangler dev (/proc utime+stime
- *    ÷ requests), for two paths: "edge hit" (one fixed URL, primed so the
- *    Cache API answers) and "render" (a fresh `_b=` query parameter on every
- *    request, see lua/unique.lua, so D1 is queried and the page rendered);
- *    the 304 runs send If-None-Match with the current ETag: on the primed URL
- *    the edge copy answers it, on a never-fetched URL (ETag from a HEAD, which
- *    stores nothing) the route's cheap validator does;
- *  - in process (lib/inproc): the same bundle's fetch() with no wrangler dev,
- *    for the Worker's own CPU, SQLite time apart.
- * Runs are interleaved (every route once, then again) so changing load on the
- * machine spreads over all routes alike.
- */
-import { join } from "node:path";
 import { readConfig } from "../../../src/config";
+import type { Ctx } from "./context";
 import { openD1File } from "./d1file";
 import { clearEdgeCache, type DevServer, startDevServer } from "./devserver";
-import { ROOT } from "./env";
+import { siteVars } from "./env";
 import { type InProc, openInProc } from "./inproc";
 import { TICKS_PER_SECOND } from "./proc";
 import { type Spread, spread } from "./stats";
@@ -146,6 +128,21 @@ export interface ServingOptions {
   log: (s: string) => void;
 }
 
+/** The serving options of a bench run (its sizes, logger and bundle) for `dbs`. */
+export function servingOptions(ctx: Ctx, dbs: ServingOptions["dbs"]): ServingOptions {
+  if (!ctx.bundleFile) throw new Error("the bundle suite must run first");
+  const s = ctx.sizes;
+  return {
+    dbs,
+    bundleFile: ctx.bundleFile,
+    runs: s.runs,
+    wrkSeconds: s.wrkSeconds,
+    connections: s.wrkConnections,
+    inprocRequests: s.inprocRequests,
+    log: ctx.log,
+  };
+}
+
 interface WrkSamples {
   rps: number[];
   p50: number[];
@@ -171,11 +168,7 @@ interface InProcSamples {
  */
 export async function measureServing(o: ServingOptions): Promise<ServingResult[]> {
   const sets = o.dbs.map((db) => ({ ...db, ...pickRoutes(db.persistDir) }));
-  const { unstable_readConfig } = await import("wrangler");
-  const vars = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true }).vars as Record<
-    string,
-    string
-  >;
+  const vars = siteVars();
   readConfig(vars); // the same validation the Worker does
   const routeKeys = (sets[0]?.routes ?? []).map((r) => r.key);
 

@@ -4,10 +4,9 @@
 -- copy and the Worker queries D1 and renders each time. Routes ignore unknown
 -- parameters. The first script argument is a nonce that differs per wrk
 -- run, so a run never repeats an earlier run's URLs. Counts responses like
--- count.lua.
-local threads = {}
+-- count.lua (counts.lua).
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "counts.lua")
 tid = 0
-counts = {}
 local n = 0
 local nonce = "x"
 
@@ -18,7 +17,7 @@ end
 function setup(thread)
   tid = tid + 1
   thread:set("tid", tid)
-  table.insert(threads, thread)
+  track(thread)
 end
 
 function request()
@@ -26,19 +25,4 @@ function request()
   local p = wrk.path
   local sep = string.find(p, "?", 1, true) and "&" or "?"
   return wrk.format(nil, p .. sep .. "_b=" .. nonce .. "-" .. tostring(tid) .. "-" .. tostring(n))
-end
-
-function response(status, headers, body)
-  local key = tostring(status) .. "/" .. (headers["X-Cache"] or "-")
-  counts[key] = (counts[key] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local total = {}
-  for _, t in ipairs(threads) do
-    for k, v in pairs(t:get("counts")) do total[k] = (total[k] or 0) + v end
-  end
-  local parts = {}
-  for k, v in pairs(total) do table.insert(parts, string.format("%q:%d", k, v)) end
-  io.write("BENCH_JSON {\"status\":{" .. table.concat(parts, ",") .. "}}\n")
 end

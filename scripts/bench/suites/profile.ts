@@ -9,9 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { join } from "node:path";
 import { type Ctx, ensureMainDb } from "../lib/context";
-import { ROOT } from "../lib/env";
+import { ROOT, siteVars } from "../lib/env";
 import { openInProc } from "../lib/inproc";
 import { pickRoutes } from "../lib/serving";
 
@@ -44,11 +43,7 @@ export async function profileSuite(ctx: Ctx) {
   if (!ctx.bundleFile) throw new Error("the bundle suite must run first");
   const dir = await ensureMainDb(ctx, ROOT);
   const { routes } = pickRoutes(dir);
-  const { unstable_readConfig } = await import("wrangler");
-  const vars = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true }).vars as Record<
-    string,
-    string
-  >;
+  const vars = siteVars();
   const pkgOf = packageByLine(ctx.bundleFile);
   const bundleUrl = ctx.bundleFile.split("/").pop() as string;
   const ip = await openInProc(ctx.bundleFile, dir, vars);

@@ -13,7 +13,7 @@ import { buildSmallBodyDb } from "../lib/build-db";
 import type { Ctx } from "../lib/context";
 import { d1File, duBytes } from "../lib/d1file";
 import { WORK } from "../lib/env";
-import { measureServing, type ServingResult } from "../lib/serving";
+import { measureServing, type ServingResult, servingOptions } from "../lib/serving";
 import { pairedRatio, spread } from "../lib/stats";
 
 export const SCALE_SEED = "scale";
@@ -35,15 +35,12 @@ export async function scaleSuite(ctx: Ctx) {
       built.push({ posts: b.posts, buildSeconds: b.seconds, fileBytes, dir });
     }
     // Both databases side by side, each measurement alternating between them.
-    const serving = await measureServing({
-      dbs: built.map((b) => ({ persistDir: b.dir, posts: b.posts })),
-      bundleFile: ctx.bundleFile,
-      runs: s.runs,
-      wrkSeconds: s.wrkSeconds,
-      connections: s.wrkConnections,
-      inprocRequests: s.inprocRequests,
-      log: ctx.log,
-    });
+    const serving = await measureServing(
+      servingOptions(
+        ctx,
+        built.map((b) => ({ persistDir: b.dir, posts: b.posts })),
+      ),
+    );
     results = built.map((b, i) => ({ ...b, serving: serving[i] as ServingResult }));
   } finally {
     // The large database (GBs) is kept only when asked to, for a re-run of this suite.

@@ -4,21 +4,11 @@
  */
 import { type Ctx, ensureMainDb } from "../lib/context";
 import { ROOT } from "../lib/env";
-import { measureServing } from "../lib/serving";
+import { measureServing, servingOptions } from "../lib/serving";
 
 export async function servingSuite(ctx: Ctx) {
   const db = await ensureMainDb(ctx, ROOT);
-  if (!ctx.bundleFile) throw new Error("the bundle suite must run first");
-  const s = ctx.sizes;
-  const [result] = await measureServing({
-    dbs: [{ persistDir: db, posts: s.main }],
-    bundleFile: ctx.bundleFile,
-    runs: s.runs,
-    wrkSeconds: s.wrkSeconds,
-    connections: s.wrkConnections,
-    inprocRequests: s.inprocRequests,
-    log: ctx.log,
-  });
+  const [result] = await measureServing(servingOptions(ctx, [{ persistDir: db, posts: ctx.sizes.main }]));
   if (!result) throw new Error("no serving result");
   return {
     ...result,
