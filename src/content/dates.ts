@@ -98,10 +98,15 @@ export function toInstant(d: ParsedDate, timeZone: string): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
+/** `YYYY-MM-DD` of wall-clock parts. */
+export const dayOf = (p: DateParts): string => `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+
+/** `HH:MM:SS` of wall-clock parts. */
+export const timeOf = (p: DateParts): string => `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+
 /** `YYYY-MM-DD` of an instant in a time zone. */
 export function localDate(ms: number, timeZone: string): string {
-  const p = localParts(ms, timeZone);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  return dayOf(localParts(ms, timeZone));
 }
 
 /** ISO 8601 with the zone's offset, e.g. 2022-06-15T11:34:30+08:00 (what `<time datetime>` shows). */
@@ -110,11 +115,11 @@ export function isoLocal(ms: number, timeZone: string): string {
   const off = zoneOffsetMinutes(ms, timeZone);
   const sign = off < 0 ? "-" : "+";
   const a = Math.abs(off);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+  return `${dayOf(p)}T${timeOf(p)}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
 
 /** Human form for pages: 2022-06-15 11:34 */
 export function displayLocal(ms: number, timeZone: string): string {
   const p = localParts(ms, timeZone);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
+  return `${dayOf(p)} ${pad(p.hour)}:${pad(p.minute)}`;
 }

@@ -3,7 +3,7 @@
  * One markdown file → one post record (or a rejection with its reason),
  * following the rules in docs/content-format.md. Pure: bytes in, data out.
  */
-import { localParts, parseDate, type ParsedDate, toInstant } from "./dates";
+import { dayOf, localParts, parseDate, type ParsedDate, timeOf, toInstant } from "./dates";
 import { categoriesOf, FrontMatterError, readFrontMatter, readKnownKeys, splitFrontMatter, tagsOf } from "./frontmatter";
 import { dateFromInfoCode, findShareLinkCode, infoCodeFromSlug, infoCodeFromUrl } from "./infocode";
 import { extractTrailingNav } from "./nav";
@@ -50,8 +50,6 @@ function str(v: unknown): string {
   if (v === null || v === undefined) return "";
   return typeof v === "string" ? v : String(v);
 }
-
-const pad = (n: number) => String(n).padStart(2, "0");
 
 /** Bytes the stored row takes (all text columns, plus a margin for the numeric ones and the hash). */
 export function rowBytes(post: Omit<PostRecord, "hash">): number {
@@ -159,7 +157,7 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
   if (!fileDate) warnings.push("filename has no YYYY-MM-DD- date prefix; the date came from the front matter or infoCode");
   const publishedAt = toInstant(date, ctx.timeZone);
   const local = localParts(publishedAt, ctx.timeZone);
-  const day = `${String(local.year).padStart(4, "0")}-${pad(local.month)}-${pad(local.day)}`;
+  const day = dayOf(local);
 
   const rendered = renderBody(bodyMd, { siteHost: ctx.siteHost });
 
@@ -192,7 +190,7 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
     path: canonicalPath({
       categories: categories.list,
       localDate: day,
-      localTime: `${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}`,
+      localTime: timeOf(local),
       slug,
       permalink,
     }),
