@@ -1,48 +1,50 @@
 /**
  * @module app
  * The Worker's Hono app: cheap guards first, then per-request context, then
- * one sub-app per feature; anything unmatched is a 404 page that points home
- * (and to the category the path starts with, when there is one).
+ * the URL table (src/routes/index.ts), row by row; anything unmatched is a
+ * 404 page that points home (and to the category the path starts with, when
+ * there is one).
  */
 import { Hono } from "hono";
+import { liveCategory, type Term } from "./db/repository";
 import type { AppEnv } from "./env";
-import type { Term } from "./db/repository";
 import { requestContext } from "./http/context";
 import { errorPage, onError } from "./http/errors";
 import { requestGuard, securityHeaders } from "./http/guard";
-import { articles } from "./routes/articles";
-import { feeds } from "./routes/feeds";
-import { liveCategory, lists } from "./routes/lists";
-import { meta } from "./routes/meta";
-import { firstSegment } from "./routes/params";
-import { share } from "./routes/share";
-
-export const app = new Hono<AppEnv>();
-
-app.use(securityHeaders());
-app.use(requestGuard());
-app.use(requestContext());
-app.route("/", meta);
-app.route("/", share);
-app.route("/", feeds);
-app.route("/", lists);
-app.route("/", articles);
+import { RENDER_VERSION } from "./render-version";
+import { routedPath, URLS } from "./routes";
+import { firstSegment, termKey } from "./routes/params";
 
 /** Words that start our own paths rather than naming a category. */
 const RESERVED = new Set(["category", "tag", "feed", "sitemaps", "assets"]);
 
-app.notFound(async (c) => {
-  const first = firstSegment(new URL(c.req.url).pathname);
-  let category: Term | null = null;
-  if (first && !RESERVED.has(first.toLowerCase()) && c.get("db")) {
-    try {
-      category = await liveCategory(c, first);
-    } catch {
-      // The 404 page must not fail because the hint could not be looked up.
-      category = null;
-    }
-  }
-  return errorPage(c, 404, { category });
-});
+export interface AppOptions {
+  /** Defaults to the generated hash of the source; tests pass another to stand for a template change. */
+  renderVersion?: string;
+}
 
-app.onError(onError);
+export function createApp(options: AppOptions = {}) {
+  const app = new Hono<AppEnv>({ getPath: routedPath });
+  app.use(securityHeaders());
+  app.use(requestGuard());
+  app.use(requestContext(options.renderVersion ?? RENDER_VERSION));
+  for (const { pattern, handler } of URLS) app.get(pattern, handler);
+
+  app.notFound(async (c) => {
+    const first = firstSegment(new URL(c.req.url).pathname);
+    let category: Term | null = null;
+    if (first && !RESERVED.has(first.toLowerCase()) && c.get("db")) {
+      try {
+        category = await liveCategory(c.get("db"), termKey(first), c.get("now"));
+      } catch {
+        // The 404 page must not fail because the hint could not be looked up.
+        category = null;
+      }
+    }
+    return errorPage(c, 404, { category });
+  });
+  app.onError(onError);
+  return app;
+}
+
+export const app = createApp();

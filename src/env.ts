@@ -4,7 +4,6 @@
  */
 import type { SiteConfig } from "./config";
 import type { Db } from "./db/repository";
-import type { Validation } from "./http/cache";
 
 export interface AppEnv {
   Bindings: Env;
@@ -15,7 +14,7 @@ export interface AppEnv {
     requestId: string;
     /** Request time in epoch ms: the one "now" that decides visibility for this request. */
     now: number;
-    /** Set by the cache layer when a route's cheap validator ran. */
-    validation: Validation | undefined;
+    /** Hash of the code that renders (src/render-version.ts): part of every ETag and edge copy. */
+    renderVersion: string;
   };
 }

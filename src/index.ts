@@ -1,7 +1,8 @@
 /**
  * @module index
- * Worker entry point.
+ * Worker entry point: requests (src/app.ts) and the Cron Trigger (src/scheduled.ts).
  */
 import { app } from "./app";
+import { scheduled } from "./scheduled";
 
-export default app satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -46,12 +46,13 @@ async function attempt<T>(query: () => Promise<T>, ms: number): Promise<T> {
 
 type Stmt = ReturnType<Db["prepare"]>;
 
-/** Proxy → real statement, so batch() receives what D1 created. */
-const originals = new WeakMap<object, Stmt>();
+/** A wrapped statement answers this key with the statement D1 created, which batch() must receive. */
+const ORIGINAL = Symbol("original statement");
 
 function wrapStatement(stmt: Stmt, ms: number): Stmt {
-  const proxy = new Proxy(stmt, {
+  return new Proxy(stmt, {
     get(target, prop, receiver) {
+      if (prop === ORIGINAL) return target;
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
       if (prop === "bind") return (...args: unknown[]) => wrapStatement(value.apply(target, args), ms);
@@ -61,14 +62,14 @@ function wrapStatement(stmt: Stmt, ms: number): Stmt {
       return value.bind(target);
     },
   });
-  originals.set(proxy, stmt);
-  return proxy;
 }
+
+const original = (s: Stmt): Stmt => (s as Stmt & { [ORIGINAL]?: Stmt })[ORIGINAL] ?? s;
 
 /** `db` with every statement (and batch) retried on failure until `ms` milliseconds have passed. */
 export function withDeadline(db: Db, ms: number): Db {
   return {
     prepare: (sql: string) => wrapStatement(db.prepare(sql), ms),
-    batch: ((stmts: Stmt[]) => attempt(() => db.batch(stmts.map((s) => originals.get(s) ?? s)), ms)) as Db["batch"],
+    batch: ((stmts: Stmt[]) => attempt(() => db.batch(stmts.map(original)), ms)) as Db["batch"],
   };
 }

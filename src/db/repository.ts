@@ -1,15 +1,17 @@
 /**
  * @module db/repository
  * Every read the Worker makes: plain functions over a D1 binding or session
- * that return plain objects. Each query is bound and walks an index (see
- * test/worker/query-plans.test.ts); visibility (`published = 1 AND
- * published_at <= now`) is decided here, at request time.
+ * that return plain objects. The SQL is in db/queries.ts, each statement
+ * bound and pinned to an index by test/worker/query-plans.test.ts.
  */
+import { MAX_TAGS } from "./changes";
+import { QUERIES } from "./queries";
+import type { TermKind } from "./statements";
+
+export type { TermKind };
 
 /** A D1 database or a D1 read session. */
 export type Db = Pick<D1Database, "prepare" | "batch">;
-
-export type TermKind = "c" | "r" | "t";
 
 export interface Term {
   kind: TermKind;
@@ -49,56 +51,20 @@ export interface Cursor {
   id: number;
 }
 
-const SUMMARY_COLS =
-  "p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.summary, p.categories, p.tags, p.first_image";
-const FULL_COLS = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published, p.created_at`;
+export interface PageQuery {
+  limit: number;
+  before?: Cursor | null;
+  now: number;
+}
 
-const latestSql = (cols: string) =>
-  `SELECT ${cols} FROM posts AS p INDEXED BY posts_published_time
-   WHERE p.published = 1 AND p.published_at <= ?1 AND (p.published_at < ?2 OR (p.published_at = ?2 AND p.id < ?3))
-   ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`;
-
-const termSql = (cols: string) =>
-  `SELECT ${cols} FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
-   WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3
-     AND (t.published_at < ?4 OR (t.published_at = ?4 AND t.post_id < ?5))
-   ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`;
-
-const validatorSql = (inner: string) =>
-  `SELECT count(*) AS n, max(updated_at) AS u, max(published_at) AS pub, group_concat(id) AS ids FROM (${inner})`;
-
-/**
- * Every query the Worker runs, by name, so test/worker/query-plans.test.ts can
- * check each plan walks an index and never scans posts.
- */
-export const QUERIES = {
-  latest: latestSql(SUMMARY_COLS),
-  latestFull: latestSql(FULL_COLS),
-  inTerm: termSql(SUMMARY_COLS),
-  inTermFull: termSql(FULL_COLS),
-  validatorLatest: validatorSql(
-    `SELECT p.id, p.published_at, p.updated_at FROM posts AS p INDEXED BY posts_published_time
-     WHERE p.published = 1 AND p.published_at <= ?3 ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`,
-  ),
-  validatorTerm: validatorSql(
-    `SELECT p.id, p.published_at, p.updated_at FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
-     WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?4`,
-  ),
-  bySlug: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.slug = ?1`,
-  byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
-  // A code normally names one post; when it repeats, the caller prefers a visible one, then the newest.
-  byInfoCode: `SELECT p.path, (p.published = 1 AND p.published_at <= ?2) AS visible FROM posts AS p INDEXED BY posts_info_code
-     WHERE p.info_code = ?1 ORDER BY p.published_at DESC LIMIT 8`,
-  term: "SELECT kind, key, name, label FROM terms WHERE key = ?1 AND kind IN (?2, ?3)",
-  // Only terms with at least one visible post (a category whose posts are all scheduled is not listed yet).
-  terms: `SELECT t.kind, t.key, t.name, t.label FROM terms AS t WHERE t.kind = ?1
-     AND EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = t.kind AND pt.key = t.key AND pt.published_at <= ?2)
-     ORDER BY t.key`,
-  timeSpan: `SELECT (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 ORDER BY published_at ASC LIMIT 1) AS first,
-     (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 AND published_at <= ?1 ORDER BY published_at DESC LIMIT 1) AS last`,
-  sitemapPage: `SELECT path, updated_at FROM posts INDEXED BY posts_published_time
-     WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 ORDER BY published_at ASC LIMIT ?3`,
-} as const;
+/** What a page of posts shows, cheaply: enough to build a validator without reading the posts. */
+export interface PageVersion {
+  count: number;
+  /** Newest change among the page's items (publication or stored update), epoch ms; 0 when empty. */
+  lastModified: number;
+  /** Newest instant and the item ids in order, so a new, removed or reordered item changes it. */
+  items: string;
+}
 
 interface SummaryRow {
   id: number;
@@ -120,6 +86,12 @@ interface PostRow extends SummaryRow {
   hash: string;
   published: number;
   created_at: number;
+}
+interface PageRow {
+  n: number;
+  u: number | null;
+  pub: number | null;
+  ids: string | null;
 }
 
 function list(json: string): string[] {
@@ -159,10 +131,12 @@ function toPost(r: PostRow, now: number): Post {
   };
 }
 
-export interface PageQuery {
-  limit: number;
-  before?: Cursor | null;
-  now: number;
+function toVersion(r: PageRow | null): PageVersion {
+  return {
+    count: r?.n ?? 0,
+    lastModified: Math.max(r?.u ?? 0, r?.pub ?? 0),
+    items: `${r?.pub ?? 0}:${r?.ids ?? ""}`,
+  };
 }
 
 /** Keyset bounds: (publishedAt, id) strictly below the cursor, or everything up to now. */
@@ -170,23 +144,19 @@ function bounds(q: PageQuery): [number, number] {
   return q.before ? [q.before.publishedAt, q.before.id] : [q.now + 1, 0];
 }
 
+const cursorId = (id: number) => id || Number.MAX_SAFE_INTEGER;
+
 /** Newest visible posts across the site (partial index posts_published_time). */
 export async function latestPosts(db: Db, q: PageQuery): Promise<PostSummary[]> {
   const [t, id] = bounds(q);
-  const { results } = await db
-    .prepare(QUERIES.latest)
-    .bind(q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit)
-    .all<SummaryRow>();
+  const { results } = await db.prepare(QUERIES.latest).bind(q.now, t, cursorId(id), q.limit).all<SummaryRow>();
   return results.map(toSummary);
 }
 
 /** Newest visible posts of one category, raw categories string or tag (post_terms primary key range). */
 export async function latestInTerm(db: Db, kind: TermKind, key: string, q: PageQuery): Promise<PostSummary[]> {
   const [t, id] = bounds(q);
-  const { results } = await db
-    .prepare(QUERIES.inTerm)
-    .bind(kind, key, q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit)
-    .all<SummaryRow>();
+  const { results } = await db.prepare(QUERIES.inTerm).bind(kind, key, q.now, t, cursorId(id), q.limit).all<SummaryRow>();
   return results.map(toSummary);
 }
 
@@ -195,43 +165,45 @@ export async function latestFullInTerm(db: Db, kind: TermKind | null, key: strin
   const [t, id] = bounds(q);
   const stmt =
     kind === null
-      ? db.prepare(QUERIES.latestFull).bind(q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit)
-      : db.prepare(QUERIES.inTermFull).bind(kind, key, q.now, t, id || Number.MAX_SAFE_INTEGER, q.limit);
+      ? db.prepare(QUERIES.latestFull).bind(q.now, t, cursorId(id), q.limit)
+      : db.prepare(QUERIES.inTermFull).bind(kind, key, q.now, t, cursorId(id), q.limit);
   const { results } = await stmt.all<PostRow>();
   return results.map((r) => toPost(r, q.now));
 }
 
-export interface Validator {
-  /** Newest change among the first `limit` visible items, epoch ms; 0 when empty. */
-  lastModified: number;
-  count: number;
-  /** Newest instant and the item ids, so a new, removed or reordered item changes the validator. */
-  newest: string;
+/** The version of a page of the whole site: one small indexed query, no bodies. */
+export async function sitePageVersion(db: Db, q: PageQuery): Promise<PageVersion> {
+  const [t, id] = bounds(q);
+  return toVersion(await db.prepare(QUERIES.sitePage).bind(q.now, t, cursorId(id), q.limit).first<PageRow>());
 }
 
-/** The feed/list validator: one small indexed query, no bodies. */
-export async function validator(db: Db, kind: TermKind | null, key: string, limit: number, now: number): Promise<Validator> {
+/**
+ * The category / raw string / tag named `key` (the first of `kinds` that exists) and the version of
+ * one page of it, in one statement. `term` is null when no such name exists.
+ */
+export async function termPageVersion(
+  db: Db,
+  kinds: TermKind[],
+  key: string,
+  q: PageQuery,
+): Promise<{ term: Term | null; version: PageVersion }> {
+  const [t, id] = bounds(q);
+  const [k1, k2] = [kinds[0] ?? "c", kinds[1] ?? kinds[0] ?? "c"];
   const row = await db
-    .prepare(kind === null ? QUERIES.validatorLatest : QUERIES.validatorTerm)
-    .bind(kind ?? "", key, now, limit)
-    .first<{ n: number; u: number | null; pub: number | null; ids: string | null }>();
-  return {
-    lastModified: Math.max(row?.u ?? 0, row?.pub ?? 0),
-    count: row?.n ?? 0,
-    newest: `${row?.pub ?? 0}:${row?.ids ?? ""}`,
-  };
+    .prepare(QUERIES.termPage)
+    .bind(key, k1, k2, q.now, t, cursorId(id), q.limit)
+    .first<PageRow & { term: string | null }>();
+  let term: Term | null = null;
+  if (row?.term) {
+    const [kind, tkey, name, label] = JSON.parse(row.term) as [TermKind, string, string, string];
+    term = { kind, key: tkey, name, label };
+  }
+  return { term, version: toVersion(row) };
 }
 
 export async function postBySlug(db: Db, slug: string, now: number): Promise<Post | null> {
   const r = await db.prepare(QUERIES.bySlug).bind(slug).first<PostRow>();
   return r ? toPost(r, now) : null;
-}
-
-/** The post a share code names: its path, and whether it is visible now (hidden posts must not fall back elsewhere). */
-export async function postByInfoCode(db: Db, code: string, now: number): Promise<{ path: string; visible: boolean } | null> {
-  const { results } = await db.prepare(QUERIES.byInfoCode).bind(code, now).all<{ path: string; visible: number }>();
-  const r = results.find((x) => x.visible === 1) ?? results[0];
-  return r ? { path: r.path, visible: r.visible === 1 } : null;
 }
 
 /** A post by its canonical path (posts with their own `permalink:`). */
@@ -240,11 +212,23 @@ export async function postByPath(db: Db, path: string, now: number): Promise<Pos
   return r ? toPost(r, now) : null;
 }
 
-/** A category ('c'), raw categories string ('r') or tag ('t') by lowercased key; 'c' wins over 'r'. */
-export async function findTerm(db: Db, kinds: TermKind[], key: string): Promise<Term | null> {
-  const [k1, k2] = [kinds[0] ?? "c", kinds[1] ?? kinds[0] ?? "c"];
-  const { results } = await db.prepare(QUERIES.term).bind(key, k1, k2).all<Term>();
-  return kinds.map((k) => results.find((r) => r.kind === k)).find(Boolean) ?? null;
+/** The post a share code names: its slug and path, and whether it is visible now (hidden posts must not fall back elsewhere). */
+export async function postByInfoCode(
+  db: Db,
+  code: string,
+  now: number,
+): Promise<{ slug: string; path: string; visible: boolean } | null> {
+  const { results } = await db.prepare(QUERIES.byInfoCode).bind(code, now).all<{ slug: string; path: string; visible: number }>();
+  const r = results.find((x) => x.visible === 1) ?? results[0];
+  return r ? { slug: r.slug, path: r.path, visible: r.visible === 1 } : null;
+}
+
+/**
+ * The category or raw categories string called `key` (a category first) while it has a visible
+ * post: redirects and 404 hints never lead to an empty page.
+ */
+export async function liveCategory(db: Db, key: string, now: number): Promise<Term | null> {
+  return db.prepare(QUERIES.liveTerm).bind(key, "c", "r", now).first<Term>();
 }
 
 /** Every category or tag with a visible post, by key. */
@@ -269,4 +253,29 @@ export async function pathsBetween(
 ): Promise<{ path: string; updatedAt: number }[]> {
   const { results } = await db.prepare(QUERIES.sitemapPage).bind(from, to, limit).all<{ path: string; updated_at: number }>();
   return results.map((r) => ({ path: r.path, updatedAt: r.updated_at }));
+}
+
+/** True when any of `tags` changed at or after `since` (epoch ms): one index probe per tag. */
+export async function changedSince(db: Db, tags: string[], since: number): Promise<boolean> {
+  if (!tags.length) return false;
+  if (tags.length > MAX_TAGS) return true; // cannot tell cheaply: treat as changed
+  const params: (string | number | null)[] = Array.from({ length: MAX_TAGS }, (_, i) => tags[i] ?? null);
+  params.push(since);
+  const row = await db
+    .prepare(QUERIES.changedSince)
+    .bind(...params)
+    .first<{ changed: number }>();
+  return row !== null;
+}
+
+export interface Change {
+  seq: number;
+  tag: string;
+  at: number;
+}
+
+/** The change log after sequence number `seq`, oldest first. */
+export async function changesAfter(db: Db, seq: number, limit: number): Promise<Change[]> {
+  const { results } = await db.prepare(QUERIES.changesAfter).bind(seq, limit).all<Change>();
+  return results;
 }

@@ -75,4 +75,24 @@ export const terms = sqliteTable(
   (t) => [primaryKey({ columns: [t.kind, t.key] })],
 );
 
-export type PostRow = typeof posts.$inferSelect;
+/**
+ * The cache change log (src/db/changes.ts): one row per cache tag, holding its last change.
+ * `seq` grows with every change (AUTOINCREMENT: a replaced row never reuses a number), so the
+ * purger can resume after the last one it sent; `at` is 0 only inside the writing transaction.
+ */
+export const cacheChanges = sqliteTable(
+  "cache_changes",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    tag: text("tag").notNull(),
+    /** epoch ms of the change, D1's clock */
+    at: integer("at").notNull(),
+  },
+  (t) => [uniqueIndex("cache_changes_tag").on(t.tag), index("cache_changes_at").on(t.at)],
+);
+
+/** Small named counters the Worker keeps between runs (the purger's position in the change log). */
+export const state = sqliteTable("state", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});

@@ -2,13 +2,17 @@
  * @module db/statements
  * Plain bound SQL for the write path, as data ({sql, params}), so one writer
  * can drive any executor (local D1, remote D1) and tests can inspect it.
- * Rows travel as one JSON text per statement (read back with json_each), so
- * a batch of hundreds of posts is a handful of statements: each statement
- * costs a round trip to D1, and D1 allows only 100 bound parameters.
+ * For D1 over the network (writePosts) rows travel as one JSON text per
+ * statement (read back with json_each), so a batch of hundreds of posts is a
+ * handful of statements: each statement costs a round trip, and D1 allows
+ * only 100 bound parameters. For a database in the same process
+ * (writePostRows) each row is its own plain statement. Either way a batch
+ * also records the cache tags it changes (src/db/changes.ts).
  */
 import { utf8Length } from "../content/text";
 import { termKey } from "../content/permalink";
 import type { PostRecord } from "../content/types";
+import { recordOldTags, recordTags, SITE_TAG, STAMP_CHANGES, termTag } from "./changes";
 
 export type SqlValue = string | number | null;
 export interface Statement {
@@ -94,8 +98,11 @@ export function selectHashes(slugs: string[]): Statement {
   return { sql: "SELECT slug, hash FROM posts WHERE slug IN (SELECT value FROM json_each(?1))", params: [JSON.stringify(slugs)] };
 }
 
+/** A category ('c'), a raw `categories:` string of several ('r'), or a tag ('t'). */
+export type TermKind = "c" | "r" | "t";
+
 export interface TermRow {
-  kind: "c" | "r" | "t";
+  kind: TermKind;
   key: string;
   name: string;
   label: string;
@@ -168,13 +175,32 @@ function packJson(rows: unknown[], limit: number): { packs: string[]; oversized:
   return { packs, oversized };
 }
 
+/** The cache tags `posts` change once written: the site's lists, and every list each published post is in. */
+function newTags(posts: PostRecord[]): string[] {
+  const tags = new Set([SITE_TAG]);
+  for (const post of posts) if (post.published) for (const t of termsOf(post)) tags.add(termTag(t.kind, t.key));
+  return [...tags];
+}
+
+/** The change-log statements around a batch: what the posts were (first), what they become (last). */
+function changeLog(posts: PostRecord[]): { before: Statement[]; after: Statement[] } {
+  return {
+    before: packJson(
+      posts.map((p) => p.slug),
+      MAX_JSON_PARAM_BYTES,
+    ).packs.map(recordOldTags),
+    after: [...packJson(newTags(posts), MAX_JSON_PARAM_BYTES).packs.map(recordTags), STAMP_CHANGES],
+  };
+}
+
 /**
  * Statements that make the stored posts equal `posts` (distinct slugs): upsert the rows, then
  * replace their term rows. Run them in one batch: a post is then stored whole or not at all.
  */
 export function writePosts(posts: PostRecord[], now: number): Statement[] {
   if (!posts.length) return [];
-  const out: Statement[] = [];
+  const log = changeLog(posts);
+  const out: Statement[] = [...log.before];
   const rows = posts.map((p) => postRow(p, now));
   const { packs, oversized } = packJson(rows, MAX_JSON_PARAM_BYTES);
   for (const json of packs) out.push({ sql: UPSERT_POSTS_JSON, params: [json] });
@@ -202,6 +228,7 @@ export function writePosts(posts: PostRecord[], now: number): Statement[] {
   const termPacks = packJson(terms, MAX_JSON_PARAM_BYTES);
   for (const json of termPacks.packs) out.push({ sql: UPSERT_TERMS, params: [json] });
   for (const i of termPacks.oversized) out.push({ sql: UPSERT_TERM_ROW, params: terms[i] as SqlValue[] });
+  out.push(...log.after);
   return out;
 }
 
@@ -211,7 +238,9 @@ export function writePosts(posts: PostRecord[], now: number): Statement[] {
  * only to unpack them with json_extract would be most of the work.
  */
 export function writePostRows(posts: PostRecord[], now: number): Statement[] {
-  const out: Statement[] = [];
+  if (!posts.length) return [];
+  const log = changeLog(posts);
+  const out: Statement[] = [...log.before];
   for (const post of posts) {
     out.push({ sql: UPSERT_POST_ROW, params: postRow(post, now) });
     out.push({ sql: DELETE_POST_TERMS_ROW, params: [post.slug] });
@@ -221,6 +250,7 @@ export function writePostRows(posts: PostRecord[], now: number): Statement[] {
       out.push({ sql: UPSERT_TERM_ROW, params: [t.kind, t.key, t.name, t.label] });
     }
   }
+  out.push(...log.after);
   return out;
 }
 

@@ -4,7 +4,7 @@
  * text and its content type. Pure; never touches the database.
  */
 import type { SiteConfig } from "../config";
-import { FEED_TYPES, type FeedFormat } from "../views/links";
+import { FEED_TYPES, type FeedFormat } from "../urls";
 import { renderAtom } from "./atom";
 import { toDocument } from "./document";
 import { renderJson } from "./json";

@@ -1,10 +1,11 @@
 /**
  * @module http/context
  * Per-request setup: request id, validated config (once per isolate), the
- * request's "now", and a D1 read session whose queries have a deadline.
+ * request's "now", the render version, and a D1 read session whose queries
+ * have a deadline.
  */
 import { createMiddleware } from "hono/factory";
-import { ConfigError, readConfig, type SiteConfig } from "../config";
+import { readConfig, type SiteConfig } from "../config";
 import { withDeadline } from "../db/deadline";
 import type { AppEnv } from "../env";
 
@@ -25,8 +26,9 @@ export function configFor(env: Env): SiteConfig {
 // client input that is echoed in a header and on error pages: only a plausible ray id is trusted.
 const RAY = /^[0-9a-f]{16}(?:-[A-Z]{3,4})?$/;
 
-export const requestContext = () =>
+export const requestContext = (renderVersion: string) =>
   createMiddleware<AppEnv>(async (c, next) => {
+    c.set("renderVersion", renderVersion);
     const ray = c.req.header("cf-ray");
     const requestId = ray && RAY.test(ray) ? ray : crypto.randomUUID();
     c.set("requestId", requestId);
@@ -38,5 +40,3 @@ export const requestContext = () =>
     await next();
     c.header("X-Request-Id", requestId);
   });
-
-export { ConfigError };

@@ -11,14 +11,18 @@ import { ConfigError, type SiteConfig } from "../config";
 import type { AppEnv } from "../env";
 import { renderError } from "../views/errors";
 import { configFor } from "./context";
+import { EDGE_NO_STORE } from "./policies";
 
 function isDatabaseError(err: unknown): boolean {
   const msg = err instanceof Error ? `${err.name} ${err.message}` : String(err);
   return /D1_|SQLITE|database|D1 |Network connection lost|timed? ?out|storage/i.test(msg);
 }
 
-// A 404 may become a 200 once a post is seeded or due, so it is cached briefly; the rest are not cached.
-const CLIENT_CACHE: Record<number, string> = { 404: "public, max-age=60" };
+// A 404 may become a 200 once a post is seeded or due: browsers keep it a minute, the edge not at all
+// (no cache tag names a post that does not exist yet). Other client errors are not cached.
+const CACHE_HEADERS: Record<number, Record<string, string>> = {
+  404: { "Cache-Control": "public, max-age=60", ...EDGE_NO_STORE },
+};
 
 /**
  * An HTML error page for a client error. Works before the request context
@@ -31,7 +35,7 @@ export function errorPage(
   opts: { category?: { name: string; label: string } | null; headers?: Record<string, string> } = {},
 ): Response {
   const config = configOf(c);
-  const headers = { "Cache-Control": CLIENT_CACHE[status] ?? "no-store", ...opts.headers };
+  const headers = { ...(CACHE_HEADERS[status] ?? { "Cache-Control": "no-store" }), ...opts.headers };
   if (!config) return c.text(renderErrorText(status), status, headers);
   return c.html(renderError(config, status, c.get("requestId"), opts.category ?? null), status, headers);
 }

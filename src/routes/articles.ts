@@ -1,39 +1,35 @@
 /**
  * @module routes/articles
- * Article pages at their canonical (Jekyll) paths. Any other path ending in
- * /YYYY/MM/DD/{slug}.html for a known slug answers 301 to the canonical one
- * (the old site's other spellings: category case, no categories, the UTC date
- * Jekyll gave offset-less times), and so do the old `/{category}/` back-links.
+ * Article pages at their canonical (Jekyll) paths, and everything that
+ * resolves to one: any other path ending in /YYYY/MM/DD/{slug}.html for a
+ * known slug answers 301 to the canonical one (the old site's other
+ * spellings: category case, no categories, the UTC date Jekyll gave
+ * offset-less times), and the old `/{category}/` back-links 301 to the
+ * category page. It is the URL table's last row: it answers what no other did.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { postTag, termTag } from "../db/changes";
+import { liveCategory, type Post, postByPath, postBySlug } from "../db/repository";
 import type { AppEnv } from "../env";
-import { type Post, postByPath, postBySlug } from "../db/repository";
-import { ARTICLE, cached, type Validate } from "../http/cache";
+import { cachedRoute } from "../http/cached-route";
+import { ARTICLE } from "../http/policies";
+import { cachedRedirect } from "../http/redirect";
+import { categoryHref } from "../urls";
 import { renderArticle } from "../views/article";
-import { categoryHref } from "../views/links";
-import { liveCategory } from "./lists";
-import { decodeSegment } from "./params";
-
-export const articles = new Hono<AppEnv>();
+import { decodeSegment, termKey } from "./params";
 
 /** `.html` is optional: static hosts also answered the extension-less form. */
 const DATED = /\/\d{4}\/\d{2}\/\d{2}\/([^/]+?)(?:\.html)?$/;
 const BACK_LINK = /^\/([^/]+)\/$/;
-/** Redirects are stable, but a post can move (new categories): a day, not forever. */
-const REDIRECT_CACHE = "public, max-age=86400";
 
-function rawPath(c: Context<AppEnv>): string {
-  return new URL(c.req.url).pathname;
-}
+const rawPath = (c: Context<AppEnv>) => new URL(c.req.url).pathname;
 
 /**
  * The form of a stored path a client can request. URL parsing resolves dot
  * segments and escapes a few characters, so comparing against the stored form
  * alone could redirect a post to itself forever.
  */
-function servedPath(post: Post): string {
-  return new URL(post.path, "https://path.invalid").pathname;
-}
+const servedPath = (post: Post) => new URL(post.path, "https://path.invalid").pathname;
 
 /**
  * Slugs a dated path may name. Jekyll publishes a file whose front matter it
@@ -50,8 +46,7 @@ function slugCandidates(segment: string): string[] {
  * The post a path names: its own path first (one indexed probe serves every
  * canonical hit, including `permalink:` posts), then the slug of a dated path.
  */
-async function lookup(c: Context<AppEnv>): Promise<Post | null> {
-  const path = rawPath(c);
+async function lookup(c: Context<AppEnv>, path: string): Promise<Post | null> {
   const db = c.get("db");
   const now = c.get("now");
   const exact = await postByPath(db, path, now);
@@ -65,35 +60,28 @@ async function lookup(c: Context<AppEnv>): Promise<Post | null> {
   return null;
 }
 
-const articleMemo = new WeakMap<Request, Post | null>();
+/** `/{name}/`, the old per-source back-links: 301 to the category while it has a visible post. */
+async function backLink(c: Context<AppEnv>, path: string): Promise<Response> {
+  const m = BACK_LINK.exec(path);
+  const name = m ? decodeSegment(m[1] as string) : null;
+  const term = name ? await liveCategory(c.get("db"), termKey(name), c.get("now")) : null;
+  if (!term) return c.notFound();
+  return cachedRedirect(c, `${c.get("config").siteUrl}${categoryHref(term.name)}`, 301, [termTag(term.kind, term.key)]);
+}
 
-const articleValidate: Validate = async (c) => {
-  const post = await lookup(c);
-  articleMemo.set(c.req.raw, post);
-  if (!post?.visible || rawPath(c) !== servedPath(post)) return null;
-  return { version: `${post.hash}:${post.updatedAt}`, lastModified: post.updatedAt };
-};
-
-articles.get("*", cached(ARTICLE, articleValidate), async (c, next) => {
-  const post = articleMemo.has(c.req.raw) ? articleMemo.get(c.req.raw) : await lookup(c);
-  const cfg = c.get("config");
-  if (post?.visible) {
-    if (rawPath(c) !== servedPath(post)) {
-      c.header("Cache-Control", REDIRECT_CACHE);
-      return c.redirect(`${cfg.siteUrl}${servedPath(post)}`, 301);
+export const article = cachedRoute<Post>({
+  policy: ARTICLE,
+  async load(c) {
+    const path = rawPath(c);
+    const post = await lookup(c, path);
+    if (!post) return backLink(c, path);
+    if (!post.visible) return c.notFound(); // hidden: exactly like an unknown path
+    if (path !== servedPath(post)) {
+      return cachedRedirect(c, `${c.get("config").siteUrl}${servedPath(post)}`, 301, [postTag(post.slug)]);
     }
-    return c.html(renderArticle(cfg, post));
-  }
-  if (post) return next(); // hidden: exactly like an unknown path
-  // `/{name}/`: the old per-source back-links.
-  const back = BACK_LINK.exec(rawPath(c));
-  const name = back ? decodeSegment(back[1] as string) : null;
-  if (name) {
-    const term = await liveCategory(c, name);
-    if (term) {
-      c.header("Cache-Control", REDIRECT_CACHE);
-      return c.redirect(`${cfg.siteUrl}${categoryHref(term.name)}`, 301);
-    }
-  }
-  return next();
+    return post;
+  },
+  version: (post) => ({ version: `${post.hash}:${post.updatedAt}`, lastModified: post.updatedAt }),
+  tags: (post) => [postTag(post.slug)],
+  render: (post, c) => c.html(renderArticle(c.get("config"), post)),
 });

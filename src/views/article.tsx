@@ -8,7 +8,7 @@ import type { SiteConfig } from "../config";
 import { displayLocal, isoLocal } from "../content/dates";
 import type { Post } from "../db/repository";
 import { Layout, page } from "./layout";
-import { categoryHref, FEED_TYPES, feedHref, shareHref, tagHref } from "./links";
+import { categoryHref, FEED_TYPES, feedHref, shareHref, tagHref } from "../urls";
 
 /** JSON for a <script> data block: `<` escaped so no text can close the element. */
 function jsonLd(data: unknown): string {

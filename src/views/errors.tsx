@@ -4,7 +4,7 @@
  */
 import type { SiteConfig } from "../config";
 import { Layout, page } from "./layout";
-import { categoryHref } from "./links";
+import { categoryHref } from "../urls";
 
 const TEXT: Record<number, [string, string]> = {
   400: ["请求无效", "这个链接的格式不正确。"],

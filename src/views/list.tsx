@@ -7,9 +7,11 @@ import type { SiteConfig } from "../config";
 import { displayLocal, isoLocal } from "../content/dates";
 import type { PostSummary, Term } from "../db/repository";
 import { type Alternate, Layout, page } from "./layout";
-import { categoryHref, FEED_TYPES } from "./links";
+import { categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat } from "../urls";
 
-const FEED_NAMES: Record<string, string> = { [FEED_TYPES.atom]: "Atom", [FEED_TYPES.rss]: "RSS", [FEED_TYPES.json]: "JSON Feed" };
+const NAME_BY_TYPE = Object.fromEntries(
+  (Object.keys(FEED_TYPES) as FeedFormat[]).map((f) => [FEED_TYPES[f], FEED_NAMES[f]]),
+) as Record<string, string>;
 
 export interface ListPageProps {
   config: SiteConfig;
@@ -44,7 +46,7 @@ export function renderList(p: ListPageProps): string {
             订阅：
             {p.feeds.map((f) => (
               <a href={f.href} type={f.type} title={f.title}>
-                {FEED_NAMES[f.type] ?? f.type}
+                {NAME_BY_TYPE[f.type] ?? f.type}
               </a>
             ))}
           </span>

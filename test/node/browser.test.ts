@@ -17,8 +17,9 @@ import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "../support/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { EXAMPLES, FIXTURES, loadFixturePosts, ROOT } from "../support/fixtures";
+import { requires } from "../support/requires";
 
-if (!HAVE_CHROMIUM) console.warn(`browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+requires("browser", `Chromium at ${CHROMIUM}`, HAVE_CHROMIUM, "apt-get install chromium, or set CHROMIUM_PATH");
 
 const SHOTS = join(ROOT, "test-results", "browser");
 const ARTICLE = "/hebeixinwenwang/2026/11/21/NW202611213301000003.html";

@@ -12,8 +12,14 @@ import { localDate } from "../../src/content/dates";
 import { canonicalPath } from "../../src/content/permalink";
 import { parsePost } from "../../src/content/post";
 import { ROOT } from "../support/fixtures";
+import { requires, runs } from "../support/requires";
 
-const HAVE_JEKYLL = spawnSync("jekyll", ["--version"], { encoding: "utf8" }).status === 0;
+const HAVE_JEKYLL = requires(
+  "content-jekyll",
+  "jekyll",
+  runs("jekyll", ["--version"]),
+  "apt-get install jekyll ruby-jekyll-feed",
+);
 const TEMPLATES = join(ROOT, "test/fixtures/seed/templates");
 const CTX = { timeZone: "Asia/Shanghai", siteHost: "finews.withounder.com" };
 

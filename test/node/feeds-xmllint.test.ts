@@ -15,10 +15,10 @@ import { Feed } from "feed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderFeed } from "../../src/feeds";
 import { hostilePosts, hostileText } from "../support/hostile-text";
+import { requires, runs } from "../support/requires";
 import { SITE_CONFIG } from "../support/site-config";
 
-const hasXmllint = spawnSync("xmllint", ["--version"]).status === 0;
-if (!hasXmllint) console.warn("SKIPPED xmllint checks: xmllint is not installed (apt-get install libxml2-utils)");
+const hasXmllint = requires("feeds-xmllint", "xmllint", runs("xmllint", ["--version"]), "apt-get install libxml2-utils");
 
 const config = SITE_CONFIG;
 

@@ -6,28 +6,18 @@
  * offset-less dates as UTC; those differences are asserted, not ignored.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../support/dev-server";
+import { hasFiles, requires, runs } from "../support/requires";
 import { type FixturePost, parseDir, REAL_CORPUS } from "../support/fixtures";
 
 const SITE = "https://finews.withounder.com";
-const hasJekyll = spawnSync("jekyll", ["--version"], { encoding: "utf8" }).status === 0;
-const hasCorpus = readdirSafe(REAL_CORPUS).length > 0;
-if (!hasJekyll)
-  console.warn("SKIPPED jekyll-feed comparison: `jekyll` is not installed (apt-get install jekyll ruby-jekyll-feed)");
-if (!hasCorpus) console.warn(`SKIPPED jekyll-feed comparison: no posts in ${REAL_CORPUS}`);
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
+const hasJekyll = requires("jekyll-feed", "jekyll", runs("jekyll", ["--version"]), "apt-get install jekyll ruby-jekyll-feed");
+const hasCorpus = requires("jekyll-feed", REAL_CORPUS, hasFiles(REAL_CORPUS), "check out ../shared beside the project");
 
 interface AtomEntry {
   id: string;

@@ -14,15 +14,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { jsonFeed11Problems } from "../support/feed-checks";
 import { EXAMPLES, FIXTURES, type FixturePost, parseDir, REAL_CORPUS } from "../support/fixtures";
+import { requires, runs } from "../support/requires";
 
-const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
 const PYTHON = "/usr/bin/python3";
 const tools = {
-  xmllint: has("xmllint", ["--version"]),
-  feedparser: has(PYTHON, ["-c", "import feedparser"]),
-  newsboat: has("newsboat", ["--version"]),
+  xmllint: requires("readers", "xmllint", runs("xmllint", ["--version"]), "apt-get install libxml2-utils"),
+  feedparser: requires(
+    "readers",
+    "python3-feedparser",
+    runs(PYTHON, ["-c", "import feedparser"]),
+    "apt-get install python3-feedparser",
+  ),
+  newsboat: requires("readers", "newsboat", runs("newsboat", ["--version"]), "apt-get install newsboat"),
 };
-for (const [tool, ok] of Object.entries(tools)) if (!ok) console.warn(`SKIPPED ${tool} checks: ${tool} is not installed`);
 
 const HOSTILE = ["2024-03-01-feed-hostile.md", "2024-03-02-feed-multi.md"].map((f) => join(FIXTURES, f));
 const LIMIT = 100;

@@ -66,7 +66,13 @@ describe("statements", () => {
 
   it("write no term rows for an unpublished post, only the row and the removal of old terms", async () => {
     const stmts = writePosts([await makePost("hidden", { published: "false" })], 1);
-    expect(stmts.map((s) => s.sql.split(" ").slice(0, 3).join(" "))).toEqual(["INSERT INTO posts", "DELETE FROM post_terms"]);
+    const content = stmts.filter((s) => !s.sql.includes("cache_changes"));
+    expect(content.map((s) => s.sql.split(" ").slice(0, 3).join(" "))).toEqual(["INSERT INTO posts", "DELETE FROM post_terms"]);
+    // The change log records the lists it leaves (first statement) and the site's lists (last), and no list it joins.
+    const log = stmts.filter((s) => s.sql.includes("cache_changes"));
+    expect(stmts[0]).toBe(log[0]);
+    expect(stmts.at(-1)?.sql).toMatch(/^UPDATE cache_changes SET at = /);
+    expect(log.map((s) => s.params)).toEqual([[JSON.stringify(["hidden"])], [JSON.stringify(["site"])], []]);
   });
 });
 

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from "../support/chromium";
+import { requires } from "../support/requires";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { XSS_VECTORS } from "../support/xss-vectors";
 
@@ -68,7 +69,7 @@ function watch(page: Page, origin: string): Watch {
   return w;
 }
 
-if (!HAVE_CHROMIUM) console.warn(`xss: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+requires("xss", `Chromium at ${CHROMIUM}`, HAVE_CHROMIUM, "apt-get install chromium, or set CHROMIUM_PATH");
 
 describe.skipIf(!HAVE_CHROMIUM)(
   `XSS vectors in a real browser (${XSS_VECTORS.length} vectors, each as body and as title)`,

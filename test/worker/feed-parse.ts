@@ -7,7 +7,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { expect } from "vitest";
-import type { FeedFormat } from "../../src/views/links";
+import type { FeedFormat } from "../../src/urls";
 import { jsonFeed11Problems, strictXmlProblems } from "../support/feed-checks";
 
 export interface ParsedEntry {

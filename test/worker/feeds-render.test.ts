@@ -13,7 +13,7 @@ import { cleanText } from "../../src/content/text";
 import { type ChannelInput, type FeedPost, renderFeed } from "../../src/feeds";
 import { CONTENT_BUDGET } from "../../src/feeds/document";
 import { absolutizeHtml, entryIdPath, imageType } from "../../src/feeds/urls";
-import type { FeedFormat } from "../../src/views/links";
+import type { FeedFormat } from "../../src/urls";
 import { hostilePosts, hostileText } from "../support/hostile-text";
 import { SITE_CONFIG } from "../support/site-config";
 import { parseFeed } from "./feed-parse";

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import type { PostRecord } from "../../src/content/types";
-import type { FeedFormat } from "../../src/views/links";
+import type { FeedFormat } from "../../src/urls";
 import { parseFeed } from "./feed-parse";
 import { BASE, fixturePosts, get, makePost, seedPosts } from "./helpers";
 

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalPath } from "../../src/content/permalink";
 import { cleanText } from "../../src/content/text";
-import type { FeedFormat } from "../../src/views/links";
+import type { FeedFormat } from "../../src/urls";
 import { expectWellFormed, parseFeed, unescapeHtml } from "./feed-parse";
 import { get, makePost, seedPosts } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { QUERIES } from "../../src/db/repository";
+import { QUERIES } from "../../src/db/queries";
 import { makePost, seedPosts } from "./helpers";
 
 /** Bind values for each query's parameters: a plan must not depend on them. */
@@ -9,15 +9,17 @@ const PARAMS: Record<keyof typeof QUERIES, unknown[]> = {
   latestFull: [Date.now(), Date.now(), 1, 20],
   inTerm: ["c", "emnews", Date.now(), Date.now(), 1, 30],
   inTermFull: ["t", "东财滚动新闻", Date.now(), Date.now(), 1, 20],
-  validatorLatest: ["", "", Date.now(), 20],
-  validatorTerm: ["c", "emnews", Date.now(), 20],
+  sitePage: [Date.now(), Date.now(), 1, 31],
+  termPage: ["emnews", "c", "r", Date.now(), Date.now(), 1, 31],
   bySlug: ["NW1"],
   byPath: ["/emnews/2024/01/02/x.html"],
   byInfoCode: ["NW202201010000001", Date.now()],
-  term: ["emnews", "c", "r"],
+  liveTerm: ["emnews", "c", "r", Date.now()],
   terms: ["c", Date.now()],
   timeSpan: [Date.now()],
   sitemapPage: [0, Date.now(), 50000],
+  changedSince: ["site", "c:emnews", null, null, null, null, null, null, Date.now()],
+  changesAfter: [0, 100],
 };
 
 /** The index each query must search (a plan that merely "uses an index" can still walk all posts). */
@@ -26,16 +28,20 @@ const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
   latestFull: /SEARCH p USING INDEX posts_published_time/,
   inTerm: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
   inTermFull: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
-  validatorLatest: /SEARCH p USING INDEX posts_published_time/,
-  validatorTerm: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
+  sitePage: /SEARCH p USING INDEX posts_published_time/,
+  termPage:
+    /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?.*SEARCH terms USING (COVERING )?INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
   bySlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
   byPath: /SEARCH p USING INDEX posts_path \(path=\?\)/,
   byInfoCode: /SEARCH p USING INDEX posts_info_code \(info_code=\?/,
-  term: /SEARCH terms USING INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
+  liveTerm:
+    /^(?=.*SEARCH t USING INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\))(?=.*SEARCH pt (EXISTS )?USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\? AND published_at<\?\))/,
   terms:
     /SEARCH t USING INDEX sqlite_autoindex_terms_1 \(kind=\?\).*SEARCH pt (EXISTS )?USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\? AND published_at<\?\)/,
   timeSpan: /SEARCH posts USING COVERING INDEX posts_published_time/,
   sitemapPage: /SEARCH posts USING INDEX posts_published_time \(published_at>\? AND published_at<\?\)/,
+  changedSince: /SEARCH cache_changes USING INDEX cache_changes_tag \(tag=\?\)/,
+  changesAfter: /SEARCH cache_changes USING INTEGER PRIMARY KEY \(rowid>\?\)/,
 };
 
 describe("query plans of every hot read", () => {
@@ -62,7 +68,7 @@ describe("query plans of every hot read", () => {
       expect(details.join(" | "), details.join(" | ")).toMatch(EXPECTED[name]);
       for (const d of details) {
         // "SCAN p" / "SCAN posts" alone is a full table scan; "SCAN … USING INDEX" walks an index in order.
-        if (/^(SCAN|SEARCH) (p|posts|t|post_terms|terms)\b/.test(d)) {
+        if (/^(SCAN|SEARCH) (p|pt|posts|t|post_terms|terms|cache_changes)\b/.test(d)) {
           expect(d, `${name}: ${details.join(" | ")}`).toMatch(
             /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/,
           );

@@ -1,0 +1,84 @@
+/**
+ * @module db/queries
+ * Every query the Worker runs, by name, as bound SQL: test/worker/query-plans.test.ts
+ * checks that each plan walks an index and never scans posts. Visibility is
+ * `published = 1 AND published_at <= now`, decided here at request time.
+ */
+import { MAX_TAGS } from "./changes";
+
+const SUMMARY_COLS =
+  "p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.summary, p.categories, p.tags, p.first_image";
+const FULL_COLS = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published, p.created_at`;
+
+/** Keyset bound: strictly older than the cursor (publishedAt ?T, id ?I); no cursor = (now + 1, 0). */
+const older = (t: string, id: string, time: string, idCol: string) => `(${time} < ${t} OR (${time} = ${t} AND ${idCol} < ${id}))`;
+
+const latestSql = (cols: string) =>
+  `SELECT ${cols} FROM posts AS p INDEXED BY posts_published_time
+   WHERE p.published = 1 AND p.published_at <= ?1 AND ${older("?2", "?3", "p.published_at", "p.id")}
+   ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`;
+
+const termSql = (cols: string) =>
+  `SELECT ${cols} FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
+   WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 AND ${older("?4", "?5", "t.published_at", "t.post_id")}
+   ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`;
+
+/** The first of the two kinds a name may be (a category before a raw `categories:` string). */
+const kindOf = (key: string, k1: string, k2: string) =>
+  `(SELECT kind FROM (SELECT kind FROM terms WHERE kind = ${k1} AND key = ${key}
+     UNION ALL SELECT kind FROM terms WHERE kind = ${k2} AND key = ${key}) LIMIT 1)`;
+
+/** What a page's validator needs of its items: count, newest change, and the ids in order. */
+const pageAggregate = "count(*) AS n, max(updated_at) AS u, max(published_at) AS pub, group_concat(id) AS ids";
+
+export const QUERIES = {
+  latest: latestSql(SUMMARY_COLS),
+  latestFull: latestSql(FULL_COLS),
+  inTerm: termSql(SUMMARY_COLS),
+  inTermFull: termSql(FULL_COLS),
+  /** A page of the whole site, for its validator: `?1` now, `?2`/`?3` cursor, `?4` limit. */
+  sitePage: `SELECT ${pageAggregate} FROM (
+     SELECT p.id, p.published_at, p.updated_at FROM posts AS p INDEXED BY posts_published_time
+     WHERE p.published = 1 AND p.published_at <= ?1 AND ${older("?2", "?3", "p.published_at", "p.id")}
+     ORDER BY p.published_at DESC, p.id DESC LIMIT ?4)`,
+  /**
+   * The term a list or feed names and a page of it, for its validator, in one statement:
+   * `?1` key, `?2`/`?3` kinds in order of preference, `?4` now, `?5`/`?6` cursor, `?7` limit.
+   * `term` is a JSON array [kind, key, name, label], NULL when no such term exists.
+   */
+  termPage: `SELECT ${pageAggregate},
+     (SELECT json_array(kind, key, name, label) FROM (
+        SELECT kind, key, name, label FROM terms WHERE kind = ?2 AND key = ?1
+        UNION ALL SELECT kind, key, name, label FROM terms WHERE kind = ?3 AND key = ?1) LIMIT 1) AS term
+   FROM (
+     SELECT p.id, p.published_at, p.updated_at FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
+     WHERE t.kind = ${kindOf("?1", "?2", "?3")} AND t.key = ?1 AND t.published_at <= ?4
+       AND ${older("?5", "?6", "t.published_at", "t.post_id")}
+     ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?7)`,
+  bySlug: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.slug = ?1`,
+  byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
+  // A code normally names one post; when it repeats, the caller prefers a visible one, then the newest.
+  byInfoCode: `SELECT p.slug, p.path, (p.published = 1 AND p.published_at <= ?2) AS visible FROM posts AS p INDEXED BY posts_info_code
+     WHERE p.info_code = ?1 ORDER BY p.published_at DESC LIMIT 8`,
+  /** A category or raw string (`?2`, then `?3`) named `?1` that has a visible post at `?4`. */
+  liveTerm: `SELECT kind, key, name, label FROM (
+     SELECT t.kind, t.key, t.name, t.label FROM terms AS t WHERE t.kind = ?2 AND t.key = ?1
+       AND EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = t.kind AND pt.key = t.key AND pt.published_at <= ?4)
+     UNION ALL
+     SELECT t.kind, t.key, t.name, t.label FROM terms AS t WHERE t.kind = ?3 AND t.key = ?1
+       AND EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = t.kind AND pt.key = t.key AND pt.published_at <= ?4))
+   LIMIT 1`,
+  // Only terms with at least one visible post (a category whose posts are all scheduled is not listed yet).
+  terms: `SELECT t.kind, t.key, t.name, t.label FROM terms AS t WHERE t.kind = ?1
+     AND EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = t.kind AND pt.key = t.key AND pt.published_at <= ?2)
+     ORDER BY t.key`,
+  timeSpan: `SELECT (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 ORDER BY published_at ASC LIMIT 1) AS first,
+     (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 AND published_at <= ?1 ORDER BY published_at DESC LIMIT 1) AS last`,
+  sitemapPage: `SELECT path, updated_at FROM posts INDEXED BY posts_published_time
+     WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 ORDER BY published_at ASC LIMIT ?3`,
+  /** Whether any of up to MAX_TAGS tags (`?1`…, unused ones NULL) changed at or after `?9` (epoch ms). */
+  changedSince: `SELECT 1 AS changed FROM cache_changes INDEXED BY cache_changes_tag
+     WHERE tag IN (${Array.from({ length: MAX_TAGS }, (_, i) => `?${i + 1}`).join(", ")}) AND at >= ?${MAX_TAGS + 1} LIMIT 1`,
+  /** Changes after a sequence number, oldest first (the purger's queue). */
+  changesAfter: "SELECT seq, tag, at FROM cache_changes WHERE seq > ?1 AND at > 0 ORDER BY seq LIMIT ?2",
+} as const;
