@@ -6,6 +6,7 @@
  * here, in Node, by the real parser, and handed over as a binding; the real
  * corpus (../shared) joins them when present, and must be present under CI.
  */
+import { readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { writeRenderVersion } from "./scripts/render-version.mjs";
@@ -31,6 +32,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 TEST_POSTS: JSON.stringify(await loadFixturePosts()),
+                // Docs whose promises a worker test checks against the code (the URL table).
+                TEST_ARCHITECTURE_DOC: readFileSync("./docs/architecture.md", "utf8"),
               },
             },
           })),

@@ -8,7 +8,7 @@ import { ConfigError } from "../src/config";
 import { parseFilename } from "../src/content/permalink";
 import type { PostRecord } from "../src/content/types";
 import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
-import { type Executor, type Outcome, planPosts, pruneTerms, syncPosts } from "../src/db/sync";
+import { type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
 import { parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
 import {
   loadProjectConfig,
@@ -164,7 +164,7 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
       progress.update(done);
     }
     // Always, not only when this run wrote: a run killed after its last batch left the prune undone.
-    if (target.db && !args.dryRun) await pruneTerms(target.db);
+    if (target.db && !args.dryRun) await prune(target.db, Date.now());
   } finally {
     progress.done();
     await parser.close();

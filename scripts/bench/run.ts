@@ -1,51 +1,48 @@
 /**
  * @module scripts/bench/run
- * `npm run bench [-- --quick] [--only NAME,...] [--out FILE] [--scaling-out FILE] [--render-only]`
- * Runs the benchmarks of issues 6 and 7 on this machine and rewrites
- * docs/benchmarks.md and docs/scaling.md from their results. Suites, in order:
- * bundle, seed, writepath, publish, capacity, serving, profile, load, kill, scale. A subset run
- * (--only) replaces only its own sections: every suite's last result is kept
- * in the document itself, with its own date, commit and load. --quick runs
- * small sizes and writes under .tmp/bench/ unless --out says otherwise.
- * Generated corpora and databases live in .tmp/bench/ (git-ignored); delete
- * that folder to start from nothing.
+ * `npm run bench [-- --quick] [--only NAME,...] [--render-only]`
+ * Runs the suites that guard a stated target (docs/benchmarks.md lists them)
+ * and stores each suite's result, with its date, commit and load, in
+ * docs/benchmarks.json; then fills the generated blocks of
+ * docs/benchmarks.md and docs/scaling.md from that file. A subset run
+ * (--only) replaces only its own results. --quick runs small sizes and keeps
+ * its results in .tmp/bench/ instead. Generated corpora and databases live in
+ * .tmp/bench/ (git-ignored); delete that folder to start from nothing.
  */
 import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { type Ctx, FULL, QUICK } from "./lib/context";
 import { LoadSampler, machine, ROOT, WORK } from "./lib/env";
-import { type Results, readResults, type SuiteResult, writeDocs } from "./report";
+import { fillBlocks } from "./report";
+import { type Results, readResults, type SuiteResult, writeResults } from "./results";
 import { bundleSuite } from "./suites/bundle";
 import { capacitySuite } from "./suites/capacity";
 import { killSuite } from "./suites/kill";
-import { profileSuite } from "./suites/profile";
 import { loadSuite } from "./suites/load";
 import { publishSuite } from "./suites/publish";
 import { scaleSuite } from "./suites/scale";
 import { seedSuite } from "./suites/seed";
 import { servingSuite } from "./suites/serving";
-import { writepathSuite } from "./suites/writepath";
 
 const SUITES: Record<string, (ctx: Ctx) => Promise<unknown>> = {
   bundle: bundleSuite,
   seed: seedSuite,
-  writepath: writepathSuite,
   publish: publishSuite,
   capacity: capacitySuite,
   serving: servingSuite,
-  profile: profileSuite,
   load: loadSuite,
   kill: killSuite,
   scale: scaleSuite,
 };
 /** Suites that import the bundle the bundle suite builds. */
-const NEEDS_BUNDLE = new Set(["serving", "profile", "scale"]);
+const NEEDS_BUNDLE = new Set(["serving", "scale"]);
+const DOCS = [join(ROOT, "docs", "benchmarks.md"), join(ROOT, "docs", "scaling.md")];
 
-const USAGE = `usage: npm run bench [-- --quick] [--only ${Object.keys(SUITES).join(",")}] [--out FILE] [--scaling-out FILE] [--render-only]`;
+const USAGE = `usage: npm run bench [-- --quick] [--only ${Object.keys(SUITES).join(",")}] [--render-only]`;
 
 function parse(argv: string[]) {
-  const o = { quick: false, renderOnly: false, only: null as string[] | null, out: "", scalingOut: "" };
+  const o = { quick: false, renderOnly: false, only: null as string[] | null, out: "" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = () => {
@@ -61,13 +58,10 @@ function parse(argv: string[]) {
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-    else if (a.startsWith("--scaling-out")) o.scalingOut = value();
-    else if (a.startsWith("--out")) o.out = value();
     else throw new Error(`unknown argument ${a}`);
   }
   for (const s of o.only ?? []) if (!SUITES[s]) throw new Error(`unknown suite ${s}`);
-  o.out ||= o.quick ? join(WORK, "benchmarks-quick.md") : join(ROOT, "docs", "benchmarks.md");
-  o.scalingOut ||= o.quick ? join(WORK, "scaling-quick.md") : join(ROOT, "docs", "scaling.md");
+  o.out = o.quick ? join(WORK, "benchmarks-quick.json") : join(ROOT, "docs", "benchmarks.json");
   return o;
 }
 
@@ -88,10 +82,13 @@ async function main(): Promise<number> {
   );
   const results = readResults(opts.out);
   const mine: Results = {};
+  const render = () => {
+    // Quick results never reach the documents: they are for trying the harness.
+    if (!opts.quick) for (const doc of DOCS) fillBlocks(doc, readResults(opts.out));
+  };
   if (opts.renderOnly) {
-    // Only rewrite the documents from the results stored in them (after a change to the report code).
-    writeDocs(results, opts.out, opts.scalingOut);
-    log(`bench: rewrote ${opts.out} and ${opts.scalingOut} from their stored results`);
+    render();
+    log(`bench: filled ${DOCS.join(" and ")} from ${opts.out}`);
     return 0;
   }
   const mach = machine();
@@ -130,13 +127,14 @@ async function main(): Promise<number> {
     try {
       // Re-read first: another bench run may have written other suites meanwhile.
       Object.assign(results, readResults(opts.out), mine);
-      writeDocs(results, opts.out, opts.scalingOut);
+      writeResults(opts.out, results);
+      render();
     } catch (err) {
       failed++;
       log(`bench: writing the documents FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
-  log(`bench: wrote ${opts.out} and ${opts.scalingOut}`);
+  log(`bench: wrote ${opts.out}${opts.quick ? "" : ` and filled ${DOCS.join(", ")}`}`);
   return failed ? 1 : 0;
 }
 

@@ -5,6 +5,7 @@
  * batch (a transaction), so a killed run never leaves half a post.
  */
 import type { PostRecord } from "../content/types";
+import { pruneChanges } from "./changes";
 import { PRUNE_TERMS, type Statement, selectHashes, writePostRows, writePosts } from "./statements";
 
 /** What the write path needs from a database: the D1 binding satisfies it, local or remote. */
@@ -118,7 +119,10 @@ export async function syncPosts(
   return outcome;
 }
 
-/** Drops terms no stored post uses any more; a no-op (nothing written) when there are none. */
-export async function pruneTerms(db: Executor): Promise<void> {
-  await db.batch([PRUNE_TERMS]);
+/**
+ * After a run: drops terms no stored post uses any more, and change-log rows older than any edge
+ * copy can be (both no-ops, nothing written, when there are none).
+ */
+export async function prune(db: Executor, now: number): Promise<void> {
+  await db.batch([PRUNE_TERMS, pruneChanges(now)]);
 }

@@ -33,7 +33,13 @@ describe("render version", () => {
     expect(renderVersionOf(dir)).toBe(v);
   });
 
-  for (const file of ["src/views/article.tsx", "src/views/style.ts", "src/feeds/atom.ts", "src/config.ts", "src/routes/feeds.ts"]) {
+  for (const file of [
+    "src/views/article.tsx",
+    "src/views/style.ts",
+    "src/feeds/atom.ts",
+    "src/config.ts",
+    "src/routes/feeds.ts",
+  ]) {
     it(`changes when ${file} changes, and comes back when the edit is undone`, () => {
       const v = renderVersionOf(dir);
       const undo = edit(file, (s) => s.replace("\n", "\n// a template change\n"));

@@ -13,7 +13,7 @@ import { parsePost } from "../../src/content/post";
 import type { PostRecord } from "../../src/content/types";
 import { ensureMigrations, PendingMigrationsError } from "../../src/db/migrations";
 import { MAX_JSON_PARAM_BYTES, MAX_PARAMS, MAX_SQL_BYTES, type Statement, writePosts } from "../../src/db/statements";
-import { type Executor, planPosts, pruneTerms, syncPosts } from "../../src/db/sync";
+import { type Executor, planPosts, prune, syncPosts } from "../../src/db/sync";
 import {
   loadProjectConfig,
   localDatabaseFile,
@@ -212,6 +212,31 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
     await db.batch([{ sql: "DROP TRIGGER refuse_bad", params: [] }]);
   });
 
+  it("records in the change log the cache tags of every list a post joins or leaves, and of its page once it exists", async () => {
+    const changes = async () =>
+      (await db.all<{ tag: string; at: number }>({ sql: "SELECT tag, at FROM cache_changes ORDER BY tag", params: [] })).filter(
+        (r) => /chglog|logged|^site$/.test(r.tag),
+      );
+    await db.batch([{ sql: "DELETE FROM cache_changes", params: [] }]);
+    await syncPosts(db, [await makePost("logged", { categories: "chglog-a", tags: "chglogtag" })], 8000);
+    // A new post: the site and its lists; no page of it can be cached yet.
+    expect((await changes()).map((r) => r.tag)).toEqual(["c:chglog-a", "site", "t:chglogtag"]);
+    const before = Date.now();
+    await syncPosts(db, [await makePost("logged", { categories: "chglog-b", tags: "chglogtag" })], 8001);
+    const after = await changes();
+    expect(after.map((r) => r.tag)).toEqual(["c:chglog-a", "c:chglog-b", "post:logged", "site", "t:chglogtag"]);
+    // Dated by the database's clock when the batch ends (none is left marked 0).
+    for (const r of after) expect(r.at).toBeGreaterThan(0);
+    expect(after.find((r) => r.tag === "c:chglog-b")?.at).toBeGreaterThanOrEqual(before - 1000);
+    // Unchanged posts write nothing, so record nothing.
+    const seqBefore = await db.all<{ s: number }>({ sql: "SELECT max(seq) AS s FROM cache_changes", params: [] });
+    await syncPosts(db, [await makePost("logged", { categories: "chglog-b", tags: "chglogtag" })], 8002);
+    expect(await db.all({ sql: "SELECT max(seq) AS s FROM cache_changes", params: [] })).toEqual(seqBefore);
+    // Rows older than any edge copy can be are pruned after a run.
+    await prune(db, Date.now() + 3 * 86_400_000);
+    expect(await changes()).toEqual([]);
+  });
+
   it("replaces a post's terms when it changes, drops them when it is unpublished, and prunes orphans", async () => {
     const terms = async () =>
       (
@@ -223,10 +248,10 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
     await syncPosts(db, [await makePost("moves", { categories: "zzold", tags: "zztag" })], 7000);
     expect(await terms()).toEqual(["c:zzold", "t:zztag"]);
     await syncPosts(db, [await makePost("moves", { categories: "zznew", tags: "zztag" })], 7001);
-    await pruneTerms(db);
+    await prune(db, Date.now());
     expect(await terms()).toEqual(["c:zznew", "t:zztag"]);
     await syncPosts(db, [await makePost("moves", { categories: "zznew", tags: "zztag", published: "false" })], 7002);
-    await pruneTerms(db);
+    await prune(db, Date.now());
     expect(await terms()).toEqual([]);
     expect(
       await db.all({

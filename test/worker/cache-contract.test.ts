@@ -242,6 +242,15 @@ describe("the purger (Cron Trigger)", () => {
   });
 });
 
+/** The pattern a `…/x` cell continues: the nearest full pattern before it, up to its last slash. */
+function prefixOf(shown: string[], i: number): string {
+  for (let j = i - 1; j >= 0; j--) {
+    const s = shown[j] as string;
+    if (!s.startsWith("…/")) return s.slice(0, s.lastIndexOf("/") + 1);
+  }
+  return "";
+}
+
 describe("the URL table", () => {
   it("routes every URL a builder writes to that builder's row", async () => {
     const { URLS } = await import("../../src/routes");
@@ -266,6 +275,21 @@ describe("the URL table", () => {
         const res = await probe.request(`${BASE}${url}`);
         expect(await res.text(), `${row.pattern} ← ${url}`).toBe(String(i));
       }
+    }
+  });
+
+  it("is shown whole in docs/architecture.md", async () => {
+    const { URLS } = await import("../../src/routes");
+    const doc = env.TEST_ARCHITECTURE_DOC;
+    const table = doc.slice(doc.indexOf("### The URL table"), doc.indexOf("### The route contract"));
+    const cells = table.split("\n").map((line) => line.split("|")[1] ?? "");
+    const shown = cells.flatMap((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => (m[1] as string).replace(/\\\\/g, "\\")));
+    for (const { pattern } of URLS) {
+      // `…/rss.xml` after a pattern stands for the same pattern with another file name.
+      const ok =
+        shown.includes(pattern) ||
+        shown.some((s, i) => s.startsWith("…/") && pattern.endsWith(s.slice(1)) && pattern.startsWith(prefixOf(shown, i)));
+      expect(ok, `${pattern} is missing from the URL table of docs/architecture.md`).toBe(true);
     }
   });
 

@@ -1,21 +1,22 @@
 /**
  * @module scripts/bench/lib/build-db
- * Builds a large local D1 quickly for the scale test: the real seed script
- * creates the database (migrations, miniflare's files) from the first post,
- * then the remaining posts are parsed by the same src/content code and written
- * with the same src/db/statements SQL straight into the SQLite file. Only the
- * transport differs from `npm run seed` (no workerd round trips), which makes
- * 1,000,000 posts a matter of minutes; the seed's own throughput is measured
- * separately on the real command.
+ * Builds a large local D1 for the scale test without a million files on
+ * disk: the real seed script creates the database (migrations, Miniflare's
+ * file) from the first post, then the remaining posts stream from the corpus
+ * generator through the same parser (src/content) and the same write path
+ * (src/db/sync over the seed's local executor, scripts/lib/local-d1). Only
+ * reading files and the parse threads are left out; the seed's own throughput
+ * is measured separately on the real command.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
-import { writePosts } from "../../../src/db/statements";
+import { syncPosts } from "../../../src/db/sync";
+import { openLocalD1 } from "../../lib/local-d1";
 import { smallBodyCorpus } from "./corpus";
-import { d1File, openD1File } from "./d1file";
+import { d1File } from "./d1file";
 import { ROOT } from "./env";
 import { runMeasured } from "./proc";
 
@@ -60,22 +61,10 @@ export async function buildSmallBodyDb(
   rmSync(first, { recursive: true, force: true });
   if (r.status !== 0 || !d1File(persistDir)) throw new Error(`seed of the first post failed (${r.status}): ${r.stderr}`);
 
-  const db = openD1File(persistDir, false);
+  const local = openLocalD1(d1File(persistDir) as string);
   let posts = 1;
   let rejected = 0;
-  const prepared = new Map<string, ReturnType<typeof db.prepare>>();
-  const flush = (group: PostRecord[]) => {
-    db.exec("BEGIN");
-    for (const s of writePosts(group, Date.now())) {
-      let p = prepared.get(s.sql);
-      if (!p) {
-        p = db.prepare(s.sql);
-        prepared.set(s.sql, p);
-      }
-      p.run(...s.params);
-    }
-    db.exec("COMMIT");
-  };
+  const flush = (group: PostRecord[]) => syncPosts(local.db, group, Date.now());
   try {
     let group: PostRecord[] = [];
     const enc = new TextEncoder();
@@ -87,18 +76,18 @@ export async function buildSmallBodyDb(
       }
       group.push(parsed.post);
       if (group.length >= GROUP) {
-        flush(group);
+        await flush(group);
         posts += group.length;
         group = [];
         if (posts % 100_000 < GROUP)
           log(`  built ${posts}/${count} posts (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       }
     }
-    if (group.length) flush(group);
+    if (group.length) await flush(group);
     posts += group.length;
-    db.exec("ANALYZE");
+    await local.db.batch([{ sql: "ANALYZE", params: [] }]);
   } finally {
-    db.close();
+    await local.close();
   }
   const built = { posts, rejected, seconds: (performance.now() - started) / 1000, cached: false };
   writeFileSync(stamp, JSON.stringify({ ...built, count, seed }));

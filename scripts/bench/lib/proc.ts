@@ -84,9 +84,8 @@ export interface Measured {
   /** Largest RSS of one process of the tree, with its name, MiB. */
   peakProcess: { comm: string; MiB: number };
   /**
-   * Largest sum of the biggest non-workerd process (the one doing the work; the
-   * npm / with-node / tsx launchers above it are small and idle) and all
-   * workerd processes, MiB.
+   * Largest RSS of the biggest process (the one doing the work; the npm and with-node launchers
+   * above it are small and idle) plus any workerd processes it started, MiB.
    */
   peakWorkMiB: number;
   stdout: string;
@@ -104,8 +103,7 @@ export interface RunOptions {
 
 /**
  * Runs a command in its own process group and samples the RSS of its whole tree
- * (npm → node → tsx → workerd …): /usr/bin/time only sees the largest single
- * process, and the seed's memory is split between Node and workerd.
+ * (npm → with-node → node …): /usr/bin/time only sees the largest single process.
  */
 export function runMeasured(cmd: string, args: string[], opts: RunOptions = {}): Promise<Measured> {
   return new Promise((resolve, reject) => {
