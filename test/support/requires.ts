@@ -1,9 +1,10 @@
 /**
  * @module test/support/requires
  * What a test needs from the machine (a real client, the real corpus), in one
- * place. A missing need is printed with what it skips and how to install it;
- * under `CI=true` it is a failing test instead, so CI never passes by
- * skipping.
+ * place. A missing need is printed with what it skips and how to get it.
+ * Under `CI=true` a missing client (Chromium, a feed reader, Jekyll, xmllint)
+ * is a failing test instead, so CI never passes by skipping; the real corpus
+ * (../shared) is optional everywhere, since a clone may stand alone.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -25,8 +26,9 @@ export function hasFiles(dir: string): boolean {
 }
 
 /**
- * Declares that `what` (a suite or test) needs `need`. Returns `available`, for `describe.skipIf(!…)`.
- * Missing: prints "SKIPPED …" locally; under CI adds a failing test naming the install step.
+ * Declares that `what` (a suite or test) needs the client `need`. Returns `available`, for
+ * `describe.skipIf(!…)`. Missing: prints "SKIPPED …" locally; under CI adds a failing test
+ * naming the install step.
  */
 export function requires(what: string, need: string, available: boolean, install: string): boolean {
   if (available) return true;
@@ -39,4 +41,12 @@ export function requires(what: string, need: string, available: boolean, install
     console.warn(`SKIPPED ${message}`);
   }
   return false;
+}
+
+export const SHARED_HINT = "put the shared corpus beside the project as ../shared";
+
+/** Like `requires`, for data a clone may lack (the real corpus): always a printed skip, never a failure. */
+export function optional(what: string, need: string, available: boolean): boolean {
+  if (!available) console.warn(`SKIPPED ${what}: ${need} is missing (${SHARED_HINT})`);
+  return available;
 }
