@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SeedRun, runSeed } from "../support/dev-server";
-import { hasFiles, optional, requires } from "../support/requires";
+import { hasFiles, optional } from "../support/requires";
 import { REAL_CORPUS, ROOT } from "../support/fixtures";
 
 const SEED = join(ROOT, "test/fixtures/seed");
