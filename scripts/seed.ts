@@ -6,9 +6,10 @@
  */
 import { ConfigError } from "../src/config";
 import { parseFilename } from "../src/content/permalink";
-import type { PostRecord } from "../src/content/types";
 import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
+import type { StoredPost } from "../src/db/statements";
 import { type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
+import { fragmentsToStore } from "../src/feeds";
 import { parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
 import {
   loadProjectConfig,
@@ -83,7 +84,7 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
 
   const target = await openTarget(args, project, log);
   const parser = createParser(
-    { timeZone: project.site.timeZone, siteHost: new URL(project.site.siteUrl).host },
+    { timeZone: project.site.timeZone, siteHost: new URL(project.site.siteUrl).host, site: project.site },
     found.posts.length,
   );
   const order = new Map(found.posts.map((f, i) => [f.file, i]));
@@ -110,7 +111,7 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   };
 
   const store = async (outcomes: FileOutcome[]): Promise<void> => {
-    const parsed: PostRecord[] = [];
+    const parsed: StoredPost[] = [];
     const fileOf = new Map<string, string>();
     for (const o of outcomes) {
       report.scanned++;
@@ -129,9 +130,12 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     } else if (args.dryRun) {
       outcome = await planPosts(target.db, parsed);
     } else {
-      outcome = await syncPosts(target.db, parsed, Date.now(), (slug, err) => {
-        const reason = `database write failed: ${err instanceof Error ? err.message : String(err)}`;
-        report.rejected.push({ file: fileOf.get(slug) ?? slug, reason });
+      outcome = await syncPosts(target.db, parsed, Date.now(), {
+        onError: (slug, err) => {
+          const reason = `database write failed: ${err instanceof Error ? err.message : String(err)}`;
+          report.rejected.push({ file: fileOf.get(slug) ?? slug, reason });
+        },
+        refreshEntries: (posts, at) => fragmentsToStore(project.site, posts, at),
       });
     }
     for (const o of outcome.values()) report[o]++;

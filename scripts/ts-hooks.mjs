@@ -20,7 +20,8 @@ registerHooks({
     try {
       return nextResolve(specifier, context);
     } catch (err) {
-      if (!RELATIVE.test(specifier) || err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+      if (!RELATIVE.test(specifier) || (err?.code !== "ERR_MODULE_NOT_FOUND" && err?.code !== "ERR_UNSUPPORTED_DIR_IMPORT"))
+        throw err;
       for (const suffix of [".ts", "/index.ts"]) {
         try {
           return nextResolve(specifier + suffix, context);

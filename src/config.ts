@@ -13,7 +13,17 @@ export interface SiteConfig {
   author: string;
   /** Origin unknown share codes are redirected to, or null when off. */
   shareFallbackOrigin: string | null;
+  /** A feed holds every item of this many hours (at least FEED_MIN_ITEMS, at most feedMaxItems). */
+  feedWindowHours: number;
+  feedMaxItems: number;
+  /** Entries that carry their full body; later ones carry their summary. */
+  feedFullItems: number;
+  /** WebSub hub feeds advertise and the Cron Trigger notifies, or null when off. */
+  websubHub: string | null;
 }
+
+/** A window feed never holds fewer items than this, however quiet its source. */
+export const FEED_MIN_ITEMS = 20;
 
 export class ConfigError extends Error {
   readonly variable: string;
@@ -56,6 +66,30 @@ function origin(name: string, value: string): string {
   return url.origin;
 }
 
+/** A whole number in [min, max]; wrangler passes vars as strings or numbers. */
+function int(vars: Vars, name: string, fallback: number, min: number, max: number): number {
+  const v = vars[name];
+  if (v === undefined || v === null || v === "") return fallback;
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/** An absolute http(s) URL (a path allowed), without credentials. */
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `"${value}" is not an absolute URL`);
+  }
+  if (url.username || url.password) throw new ConfigError(name, "must not contain credentials");
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(name, `"${value}" must use http or https`);
+  return url.href;
+}
+
 /** Validates the vars and returns the typed config; throws ConfigError on the first bad value. */
 export function readConfig(vars: Vars): SiteConfig {
   const siteUrl = origin("SITE_URL", str(vars, "SITE_URL"));
@@ -76,6 +110,8 @@ export function readConfig(vars: Vars): SiteConfig {
   const author = str(vars, "SITE_AUTHOR", "");
   if (!author) throw new ConfigError("SITE_AUTHOR", "must not be empty (feeds need an author)");
   const fallback = str(vars, "SHARE_FALLBACK_ORIGIN", "");
+  const feedMaxItems = int(vars, "FEED_MAX_ITEMS", 1000, FEED_MIN_ITEMS, 5000);
+  const hub = str(vars, "WEBSUB_HUB", "");
   return {
     siteUrl,
     title,
@@ -83,5 +119,9 @@ export function readConfig(vars: Vars): SiteConfig {
     timeZone,
     author,
     shareFallbackOrigin: fallback ? origin("SHARE_FALLBACK_ORIGIN", fallback) : null,
+    feedWindowHours: int(vars, "FEED_WINDOW_HOURS", 24, 1, 24 * 31),
+    feedMaxItems,
+    feedFullItems: int(vars, "FEED_FULL_ITEMS", 20, 0, feedMaxItems),
+    websubHub: hub ? httpUrl("WEBSUB_HUB", hub) : null,
   };
 }

@@ -10,8 +10,11 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { type ParseContext, parsePost } from "../../src/content/post";
-import type { PostRecord } from "../../src/content/types";
+import type { SiteConfig } from "../../src/config";
+import { MAX_ROW_BYTES, type ParseContext, parsePost, rowBytes } from "../../src/content/post";
+import { utf8Length } from "../../src/content/text";
+import type { StoredPost } from "../../src/db/statements";
+import { fragmentsToStore } from "../../src/feeds";
 
 export interface PostFile {
   file: string;
@@ -19,12 +22,37 @@ export interface PostFile {
 }
 
 /** What became of one file: its post, or why it was refused; warnings either way. */
-export type FileOutcome = { file: string; warnings: string[] } & ({ ok: true; post: PostRecord } | { ok: false; reason: string });
+export type FileOutcome = { file: string; warnings: string[] } & ({ ok: true; post: StoredPost } | { ok: false; reason: string });
 
-/** The serializable part of ParseContext (a worker builds its own hash function). */
-export type ParseSettings = Omit<ParseContext, "sha256">;
+/** The serializable part of ParseContext (a worker builds its own hash function), and the site feed entries are written for. */
+export type ParseSettings = Omit<ParseContext, "sha256"> & { site?: SiteConfig };
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Adds each parsed post's feed entries, rendered in one pass for the whole list (the seed's
+ * parse threads do this work, not its writing thread). A post whose entries would push its row
+ * over D1's limit is stored without them; feeds then render it on request.
+ */
+export function withFeedEntries(outcomes: FileOutcome[], site: SiteConfig | undefined): FileOutcome[] {
+  if (!site) return outcomes;
+  const ok = outcomes.filter((o): o is FileOutcome & { ok: true } => o.ok);
+  const entries = fragmentsToStore(
+    site,
+    ok.map((o) => o.post),
+  );
+  ok.forEach((o, i) => {
+    const feed = entries[i];
+    if (!feed) return;
+    const p = o.post;
+    // UTF-16 length × 3 bounds UTF-8 bytes: nearly every post is clearly small without counting exactly.
+    const extra = (feed.atom.length + feed.rss.length + feed.json.length) * 3;
+    const bound = (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length + p.path.length) * 3 + 4000;
+    const exact = () => rowBytes(p) + utf8Length(feed.atom) + utf8Length(feed.rss) + utf8Length(feed.json);
+    if (bound + extra <= MAX_ROW_BYTES || exact() <= MAX_ROW_BYTES) p.feed = feed;
+  });
+  return outcomes;
+}
 
 export async function parseFile(f: PostFile, settings: ParseSettings): Promise<FileOutcome> {
   let bytes: Uint8Array;
@@ -55,7 +83,7 @@ function inlineParser(settings: ParseSettings): Parser {
         if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
         out.push(await parseFile(f, settings));
       }
-      return out;
+      return withFeedEntries(out, settings.site);
     },
     close: async () => {},
   };

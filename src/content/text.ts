@@ -124,3 +124,15 @@ export function utf8Length(s: string): number {
   }
   return n;
 }
+
+const SCRIPT_OR_STYLE = /<script[\s\S]*?<\/script>|<!--[\s\S]*?-->|<style[\s\S]*?<\/style>/gi;
+
+/**
+ * Liquid's `strip_html`, which jekyll-feed applies to titles: script and style elements and
+ * comments go with their content, other tags are removed, entities stay as they are.
+ * Titles are text: some feed readers render an RSS title as HTML.
+ */
+export function stripHtml(text: string): string {
+  if (!text.includes("<")) return text;
+  return text.replace(SCRIPT_OR_STYLE, "").replace(/<[^>]*>/g, "");
+}

@@ -28,22 +28,65 @@ const kindOf = (key: string, k1: string, k2: string) =>
   `(SELECT kind FROM (SELECT kind FROM terms WHERE kind = ${k1} AND key = ${key}
      UNION ALL SELECT kind FROM terms WHERE kind = ${k2} AND key = ${key}) LIMIT 1)`;
 
-/** What a page's validator needs of its items: count, newest change, and the ids in order. */
-const pageAggregate = "count(*) AS n, max(updated_at) AS u, max(published_at) AS pub, group_concat(id) AS ids";
+/** What a page's validator needs of its items: count, newest change, and each item's key in order. */
+const pageAggregate =
+  "count(*) AS n, max(updated_at) AS u, max(published_at) AS pub, group_concat(published_at || '.' || id) AS keys";
+
+/**
+ * A page's size: every item published after `since` (the feed window), at least `min`, at most
+ * `max`; for a fixed size, min = max and since in the future. `count` counts the window.
+ */
+const pageLimit = (min: string, max: string, count: string) => `LIMIT max(${min}, min(${max}, ${count}))`;
+
+/** The visible posts of a term between the window's start and the cursor (an index range count). */
+const termWindowCount = (kind: string, key: string, now: string, since: string, t: string, id: string) =>
+  `(SELECT count(*) FROM post_terms AS w WHERE w.kind = ${kind} AND w.key = ${key} AND w.published_at > ${since}
+     AND w.published_at <= ${now} AND ${older(t, id, "w.published_at", "w.post_id")})`;
+
+const feedCols = (fragment: string) =>
+  `p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.created_at, p.summary, p.categories, p.tags,
+   p.first_image, p.feed_key, ${fragment} AS fragment`;
+
+/**
+ * The items of a site feed page: `?1` now, `?2`/`?3` cursor, `?4` count, `?5`/`?6` the key of the
+ * last item that carries its body (items from there on up have theirs, older ones none).
+ */
+const siteFeedSql = (fragment: string) =>
+  `SELECT ${feedCols(fragment)},
+     CASE WHEN ${older("p.published_at", "p.id", "?5", "?6")} OR (p.published_at = ?5 AND p.id = ?6) THEN p.body_html END AS body_html
+   FROM posts AS p INDEXED BY posts_published_time
+   WHERE p.published = 1 AND p.published_at <= ?1 AND ${older("?2", "?3", "p.published_at", "p.id")}
+   ORDER BY p.published_at DESC, p.id DESC LIMIT ?4`;
+
+/** The items of a term feed page: `?1` kind, `?2` key, then as siteFeedSql shifted by two. */
+const termFeedSql = (fragment: string) =>
+  `SELECT ${feedCols(fragment)},
+     CASE WHEN ${older("p.published_at", "p.id", "?7", "?8")} OR (p.published_at = ?7 AND p.id = ?8) THEN p.body_html END AS body_html
+   FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
+   WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 AND ${older("?4", "?5", "t.published_at", "t.post_id")}
+   ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`;
 
 export const QUERIES = {
   latest: latestSql(SUMMARY_COLS),
-  latestFull: latestSql(FULL_COLS),
   inTerm: termSql(SUMMARY_COLS),
-  inTermFull: termSql(FULL_COLS),
-  /** A page of the whole site, for its validator: `?1` now, `?2`/`?3` cursor, `?4` limit. */
+  /**
+   * A page of the whole site, for its validator: `?1` now, `?2`/`?3` cursor, `?4` min, `?5` max,
+   * `?6` the window's start (see pageLimit).
+   */
   sitePage: `SELECT ${pageAggregate} FROM (
      SELECT p.id, p.published_at, p.updated_at FROM posts AS p INDEXED BY posts_published_time
      WHERE p.published = 1 AND p.published_at <= ?1 AND ${older("?2", "?3", "p.published_at", "p.id")}
-     ORDER BY p.published_at DESC, p.id DESC LIMIT ?4)`,
+     ORDER BY p.published_at DESC, p.id DESC
+     ${pageLimit(
+       "?4",
+       "?5",
+       `(SELECT count(*) FROM posts AS w INDEXED BY posts_published_time WHERE w.published = 1 AND w.published_at > ?6
+          AND w.published_at <= ?1 AND ${older("?2", "?3", "w.published_at", "w.id")})`,
+     )})`,
   /**
    * The term a list or feed names and a page of it, for its validator, in one statement:
-   * `?1` key, `?2`/`?3` kinds in order of preference, `?4` now, `?5`/`?6` cursor, `?7` limit.
+   * `?1` key, `?2`/`?3` kinds in order of preference, `?4` now, `?5`/`?6` cursor, `?7` min,
+   * `?8` max, `?9` the window's start (see pageLimit).
    * `term` is a JSON array [kind, key, name, label], NULL when no such term exists.
    */
   termPage: `SELECT ${pageAggregate},
@@ -54,7 +97,14 @@ export const QUERIES = {
      SELECT p.id, p.published_at, p.updated_at FROM post_terms AS t JOIN posts AS p ON p.id = t.post_id
      WHERE t.kind = ${kindOf("?1", "?2", "?3")} AND t.key = ?1 AND t.published_at <= ?4
        AND ${older("?5", "?6", "t.published_at", "t.post_id")}
-     ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?7)`,
+     ORDER BY t.published_at DESC, t.post_id DESC
+     ${pageLimit("?7", "?8", termWindowCount(kindOf("?1", "?2", "?3"), "?1", "?4", "?9", "?5", "?6"))})`,
+  siteFeedAtom: siteFeedSql("p.feed_atom"),
+  siteFeedRss: siteFeedSql("p.feed_rss"),
+  siteFeedJson: siteFeedSql("p.feed_json"),
+  termFeedAtom: termFeedSql("p.feed_atom"),
+  termFeedRss: termFeedSql("p.feed_rss"),
+  termFeedJson: termFeedSql("p.feed_json"),
   bySlug: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.slug = ?1`,
   byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
   // A code normally names one post; when it repeats, the caller prefers a visible one, then the newest.

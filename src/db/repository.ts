@@ -4,6 +4,7 @@
  * that return plain objects. The SQL is in db/queries.ts, each statement
  * bound and pinned to an index by test/worker/query-plans.test.ts.
  */
+import type { FeedFormat } from "../urls";
 import { MAX_TAGS } from "./changes";
 import { QUERIES } from "./queries";
 import type { TermKind } from "./statements";
@@ -57,13 +58,27 @@ export interface PageQuery {
   now: number;
 }
 
+/**
+ * A page that holds every item published after `since` (epoch ms), at least `min` and at most
+ * `max` items: a feed's time window. A fixed-size page is { min: n, max: n } with no `since`.
+ */
+export interface PageWindow {
+  min: number;
+  max: number;
+  since?: number;
+  before?: Cursor | null;
+  now: number;
+}
+
 /** What a page of posts shows, cheaply: enough to build a validator without reading the posts. */
 export interface PageVersion {
   count: number;
   /** Newest change among the page's items (publication or stored update), epoch ms; 0 when empty. */
   lastModified: number;
-  /** Newest instant and the item ids in order, so a new, removed or reordered item changes it. */
+  /** Newest instant and every item's key, so a new, removed or reordered item changes it. */
   items: string;
+  /** The items' keyset cursors, newest first. */
+  cursors: Cursor[];
 }
 
 interface SummaryRow {
@@ -91,7 +106,7 @@ interface PageRow {
   n: number;
   u: number | null;
   pub: number | null;
-  ids: string | null;
+  keys: string | null;
 }
 
 function list(json: string): string[] {
@@ -132,17 +147,27 @@ function toPost(r: PostRow, now: number): Post {
 }
 
 function toVersion(r: PageRow | null): PageVersion {
+  const keys = r?.keys ?? "";
   return {
     count: r?.n ?? 0,
     lastModified: Math.max(r?.u ?? 0, r?.pub ?? 0),
-    items: `${r?.pub ?? 0}:${r?.ids ?? ""}`,
+    items: `${r?.pub ?? 0}:${keys}`,
+    cursors: keys
+      ? keys.split(",").map((k) => {
+          const dot = k.indexOf(".");
+          return { publishedAt: Number(k.slice(0, dot)), id: Number(k.slice(dot + 1)) };
+        })
+      : [],
   };
 }
 
 /** Keyset bounds: (publishedAt, id) strictly below the cursor, or everything up to now. */
-function bounds(q: PageQuery): [number, number] {
+function bounds(q: { before?: Cursor | null; now: number }): [number, number] {
   return q.before ? [q.before.publishedAt, q.before.id] : [q.now + 1, 0];
 }
+
+/** The window's parameters: min, max, and its start (no start: after now, so the count is 0). */
+const windowParams = (w: PageWindow): [number, number, number] => [w.min, w.max, w.since ?? w.now + 1];
 
 const cursorId = (id: number) => id || Number.MAX_SAFE_INTEGER;
 
@@ -160,21 +185,15 @@ export async function latestInTerm(db: Db, kind: TermKind, key: string, q: PageQ
   return results.map(toSummary);
 }
 
-/** Like latestPosts / latestInTerm (kind null = whole site), with bodies, for feeds: still one query. */
-export async function latestFullInTerm(db: Db, kind: TermKind | null, key: string, q: PageQuery): Promise<Post[]> {
-  const [t, id] = bounds(q);
-  const stmt =
-    kind === null
-      ? db.prepare(QUERIES.latestFull).bind(q.now, t, cursorId(id), q.limit)
-      : db.prepare(QUERIES.inTermFull).bind(kind, key, q.now, t, cursorId(id), q.limit);
-  const { results } = await stmt.all<PostRow>();
-  return results.map((r) => toPost(r, q.now));
-}
-
 /** The version of a page of the whole site: one small indexed query, no bodies. */
-export async function sitePageVersion(db: Db, q: PageQuery): Promise<PageVersion> {
-  const [t, id] = bounds(q);
-  return toVersion(await db.prepare(QUERIES.sitePage).bind(q.now, t, cursorId(id), q.limit).first<PageRow>());
+export async function sitePageVersion(db: Db, w: PageWindow): Promise<PageVersion> {
+  const [t, id] = bounds(w);
+  return toVersion(
+    await db
+      .prepare(QUERIES.sitePage)
+      .bind(w.now, t, cursorId(id), ...windowParams(w))
+      .first<PageRow>(),
+  );
 }
 
 /**
@@ -185,13 +204,13 @@ export async function termPageVersion(
   db: Db,
   kinds: TermKind[],
   key: string,
-  q: PageQuery,
+  w: PageWindow,
 ): Promise<{ term: Term | null; version: PageVersion }> {
-  const [t, id] = bounds(q);
+  const [t, id] = bounds(w);
   const [k1, k2] = [kinds[0] ?? "c", kinds[1] ?? kinds[0] ?? "c"];
   const row = await db
     .prepare(QUERIES.termPage)
-    .bind(key, k1, k2, q.now, t, cursorId(id), q.limit)
+    .bind(key, k1, k2, w.now, t, cursorId(id), ...windowParams(w))
     .first<PageRow & { term: string | null }>();
   let term: Term | null = null;
   if (row?.term) {
@@ -278,4 +297,80 @@ export interface Change {
 export async function changesAfter(db: Db, seq: number, limit: number): Promise<Change[]> {
   const { results } = await db.prepare(QUERIES.changesAfter).bind(seq, limit).all<Change>();
   return results;
+}
+
+/** A feed's item: the fields of its entry, its stored fragment in the feed's format, and its body when it goes in full. */
+export interface FeedRow {
+  id: number;
+  slug: string;
+  title: string;
+  path: string;
+  publishedAt: number;
+  updatedAt: number;
+  createdAt: number;
+  summary: string;
+  categories: string[];
+  tags: string[];
+  firstImage: string | null;
+  fragment: string | null;
+  fragmentKey: string | null;
+  bodyHtml: string | null;
+}
+
+interface FeedSqlRow {
+  id: number;
+  slug: string;
+  title: string;
+  path: string;
+  published_at: number;
+  updated_at: number;
+  created_at: number;
+  summary: string;
+  categories: string;
+  tags: string;
+  first_image: string | null;
+  feed_key: string | null;
+  fragment: string | null;
+  body_html: string | null;
+}
+
+const FEED_SQL: Record<"site" | "term", Record<FeedFormat, string>> = {
+  site: { atom: QUERIES.siteFeedAtom, rss: QUERIES.siteFeedRss, json: QUERIES.siteFeedJson },
+  term: { atom: QUERIES.termFeedAtom, rss: QUERIES.termFeedRss, json: QUERIES.termFeedJson },
+};
+
+/**
+ * The newest `q.limit` visible items of the site (kind null) or a term, with the stored fragment of
+ * `format`, and bodies for the items at and above `fullUntil` (the cursor of the last one that goes
+ * in full; null: none). One indexed query.
+ */
+export async function feedRows(
+  db: Db,
+  format: FeedFormat,
+  term: { kind: TermKind; key: string } | null,
+  q: PageQuery,
+  fullUntil: Cursor | null,
+): Promise<FeedRow[]> {
+  const [t, id] = bounds(q);
+  const [ft, fid] = fullUntil ? [fullUntil.publishedAt, fullUntil.id] : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  const stmt = term
+    ? db.prepare(FEED_SQL.term[format]).bind(term.kind, term.key, q.now, t, cursorId(id), q.limit, ft, fid)
+    : db.prepare(FEED_SQL.site[format]).bind(q.now, t, cursorId(id), q.limit, ft, fid);
+  const { results } = await stmt.all<FeedSqlRow>();
+  return results.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    path: r.path,
+    publishedAt: r.published_at,
+    updatedAt: r.updated_at,
+    createdAt: r.created_at,
+    summary: r.summary,
+    categories: list(r.categories),
+    tags: list(r.tags),
+    firstImage: r.first_image,
+    fragment: r.fragment,
+    fragmentKey: r.feed_key,
+    bodyHtml: r.body_html,
+  }));
 }

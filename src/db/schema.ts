@@ -37,6 +37,14 @@ export const posts = sqliteTable(
     hash: text("hash").notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The post's feed entry in each format, rendered when it was stored (src/feeds/fragments.ts),
+     * and the key they were rendered under; null until rendered.
+     */
+    feedKey: text("feed_key"),
+    feedAtom: text("feed_atom"),
+    feedRss: text("feed_rss"),
+    feedJson: text("feed_json"),
   },
   (t) => [
     uniqueIndex("posts_slug").on(t.slug),

@@ -49,7 +49,16 @@ const POST_COLUMNS = [
   "hash",
   "created_at",
   "updated_at",
+  "feed_key",
+  "feed_atom",
+  "feed_rss",
+  "feed_json",
 ] as const;
+
+/** A post as the write path stores it: the parsed record, and its feed entries when rendered. */
+export interface StoredPost extends PostRecord {
+  feed?: { key: string; atom: string; rss: string; json: string } | null;
+}
 
 const UPDATABLE = POST_COLUMNS.filter((c) => c !== "slug" && c !== "created_at");
 const ON_CONFLICT = `ON CONFLICT(slug) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(", ")}`;
@@ -93,9 +102,21 @@ export const PRUNE_TERMS: Statement = {
   params: [],
 };
 
-/** Stored hashes of the given slugs (any number: one JSON parameter). */
+/** Stored hashes and feed keys of the given slugs (any number: one JSON parameter). */
 export function selectHashes(slugs: string[]): Statement {
-  return { sql: "SELECT slug, hash FROM posts WHERE slug IN (SELECT value FROM json_each(?1))", params: [JSON.stringify(slugs)] };
+  return {
+    sql: "SELECT slug, hash, feed_key FROM posts WHERE slug IN (SELECT value FROM json_each(?1))",
+    params: [JSON.stringify(slugs)],
+  };
+}
+
+/** Replaces only the feed entries of a stored post whose content is unchanged (new site config or entry code). */
+export function updateFeedEntries(post: StoredPost): Statement {
+  const f = post.feed;
+  return {
+    sql: "UPDATE posts SET feed_key = ?1, feed_atom = ?2, feed_rss = ?3, feed_json = ?4 WHERE slug = ?5",
+    params: [f?.key ?? null, f?.atom ?? null, f?.rss ?? null, f?.json ?? null, post.slug],
+  };
 }
 
 /** A category ('c'), a raw `categories:` string of several ('r'), or a tag ('t'). */
@@ -124,7 +145,7 @@ export function termsOf(post: PostRecord): TermRow[] {
   return [...rows.values()];
 }
 
-function postRow(post: PostRecord, now: number): SqlValue[] {
+function postRow(post: StoredPost, now: number): SqlValue[] {
   return [
     post.slug,
     post.infoCode,
@@ -147,6 +168,10 @@ function postRow(post: PostRecord, now: number): SqlValue[] {
     post.hash,
     now,
     now,
+    post.feed?.key ?? null,
+    post.feed?.atom ?? null,
+    post.feed?.rss ?? null,
+    post.feed?.json ?? null,
   ];
 }
 
@@ -197,14 +222,14 @@ function changeLog(posts: PostRecord[]): { before: Statement[]; after: Statement
  * Statements that make the stored posts equal `posts` (distinct slugs): upsert the rows, then
  * replace their term rows. Run them in one batch: a post is then stored whole or not at all.
  */
-export function writePosts(posts: PostRecord[], now: number): Statement[] {
+export function writePosts(posts: StoredPost[], now: number): Statement[] {
   if (!posts.length) return [];
   const log = changeLog(posts);
   const out: Statement[] = [...log.before];
   const rows = posts.map((p) => postRow(p, now));
   const { packs, oversized } = packJson(rows, MAX_JSON_PARAM_BYTES);
   for (const json of packs) out.push({ sql: UPSERT_POSTS_JSON, params: [json] });
-  // A row near D1's 2 MB limit can't ride in a JSON text under it; it goes as 21 plain parameters.
+  // A row near D1's 2 MB limit can't ride in a JSON text under it; it goes as plain parameters.
   for (const i of oversized) out.push({ sql: UPSERT_POST_ROW, params: rows[i] as SqlValue[] });
 
   for (const json of packJson(
@@ -237,7 +262,7 @@ export function writePosts(posts: PostRecord[], now: number): Statement[] {
  * (the local seed's SQLite file), where a statement costs no round trip and packing rows into JSON
  * only to unpack them with json_extract would be most of the work.
  */
-export function writePostRows(posts: PostRecord[], now: number): Statement[] {
+export function writePostRows(posts: StoredPost[], now: number): Statement[] {
   if (!posts.length) return [];
   const log = changeLog(posts);
   const out: Statement[] = [...log.before];
@@ -255,6 +280,6 @@ export function writePostRows(posts: PostRecord[], now: number): Statement[] {
 }
 
 /** writePosts for one post (the worker tests seed with it). */
-export function writePost(post: PostRecord, now: number): Statement[] {
+export function writePost(post: StoredPost, now: number): Statement[] {
   return writePosts([post], now);
 }

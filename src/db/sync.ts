@@ -6,7 +6,18 @@
  */
 import type { PostRecord } from "../content/types";
 import { pruneChanges } from "./changes";
-import { PRUNE_TERMS, type Statement, selectHashes, writePostRows, writePosts } from "./statements";
+
+/** Whether two feed-entry keys (`<code>-<site>:<updated>`) were rendered alike, whatever their dates. */
+const sameRendering = (a: string, b: string | null): boolean => b !== null && a.split(":")[0] === b.split(":")[0];
+import {
+  PRUNE_TERMS,
+  type Statement,
+  type StoredPost,
+  selectHashes,
+  updateFeedEntries,
+  writePostRows,
+  writePosts,
+} from "./statements";
 
 /** What the write path needs from a database: the D1 binding satisfies it, local or remote. */
 export interface Executor {
@@ -56,25 +67,52 @@ export type Outcome = "inserted" | "updated" | "unchanged";
 
 /** What writing `posts` would do, from the stored hashes (reads only). */
 export async function planPosts(db: Executor, posts: PostRecord[]): Promise<Map<string, Outcome>> {
-  const plan = new Map<string, Outcome>();
-  if (!posts.length) return plan;
-  const stored = new Map(
-    (await db.all<{ slug: string; hash: string }>(selectHashes(posts.map((p) => p.slug)))).map((r) => [r.slug, r.hash]),
-  );
-  for (const p of posts) {
-    const old = stored.get(p.slug);
-    plan.set(p.slug, old === undefined ? "inserted" : old === p.hash ? "unchanged" : "updated");
-  }
-  return plan;
+  return (await planWrites(db, posts)).outcome;
 }
 
+/**
+ * The outcome of each post, and the unchanged ones whose stored feed entries were rendered under
+ * another key (another site config or entry code): those get their entries replaced, nothing else.
+ */
+async function planWrites(db: Executor, posts: StoredPost[]) {
+  const outcome = new Map<string, Outcome>();
+  const refresh: StoredPost[] = [];
+  if (!posts.length) return { outcome, refresh };
+  const rows = await db.all<{ slug: string; hash: string; feed_key: string | null }>(selectHashes(posts.map((p) => p.slug)));
+  const stored = new Map(rows.map((r) => [r.slug, r]));
+  for (const p of posts) {
+    const old = stored.get(p.slug);
+    outcome.set(p.slug, old === undefined ? "inserted" : old.hash === p.hash ? "unchanged" : "updated");
+    // Same content: its entries are replaced only when rendered for another site or by other code.
+    if (old && old.hash === p.hash && p.feed && !sameRendering(p.feed.key, old.feed_key)) refresh.push(p);
+  }
+  return { outcome, refresh };
+}
+
+/**
+ * Renders feed entries again for posts about to be stored as updated: an entry's `updated` date is
+ * its publication unless its content changed after it was first stored (then the write time).
+ */
+export type RefreshEntries = (posts: StoredPost[], updatedAt: number) => StoredPost["feed"][];
+
+export interface SyncOptions {
+  /** A post that fails alone is left out and reported here (else the error is thrown). */
+  onError?: (slug: string, err: unknown) => void;
+  /** Without it, updated posts are stored without feed entries (feeds render them on request). */
+  refreshEntries?: RefreshEntries;
+}
+
+/** Feed-entry replacements per batch: each is one statement, and D1 counts statements. */
+const REFRESH_BATCH = 100;
 /** Keeps one D1 batch well under request limits. */
 const BATCH_BYTES = 4_000_000;
 const BATCH_POSTS = 1000;
 
-const approxBytes = (p: PostRecord) =>
+const approxBytes = (p: StoredPost) =>
   // UTF-16 length × 3 bounds the UTF-8 size; the bodies dominate.
-  (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length) * 3 + 1000;
+  (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length) * 3 +
+  ((p.feed?.atom.length ?? 0) + (p.feed?.rss.length ?? 0) + (p.feed?.json.length ?? 0)) * 3 +
+  1000;
 
 /**
  * Writes the new and changed posts of `posts` (distinct slugs) and returns each slug's outcome.
@@ -83,13 +121,22 @@ const approxBytes = (p: PostRecord) =>
  */
 export async function syncPosts(
   db: Executor,
-  posts: PostRecord[],
+  posts: StoredPost[],
   now: number,
-  onError?: (slug: string, err: unknown) => void,
+  opts: SyncOptions = {},
 ): Promise<Map<string, Outcome>> {
-  const outcome = await planPosts(db, posts);
-  const changed = posts.filter((p) => outcome.get(p.slug) !== "unchanged");
-  const write = async (group: PostRecord[]) => {
+  const { onError } = opts;
+  const { outcome, refresh } = await planWrites(db, posts);
+  let changed = posts.filter((p) => outcome.get(p.slug) !== "unchanged");
+  const updated = changed.filter((p) => outcome.get(p.slug) === "updated" && p.feed);
+  if (updated.length) {
+    const entries = opts.refreshEntries?.(updated, now) ?? updated.map(() => null);
+    const byPost = new Map(updated.map((p, i) => [p, entries[i] ?? null]));
+    changed = changed.map((p) => (byPost.has(p) ? { ...p, feed: byPost.get(p) } : p));
+  }
+  for (let i = 0; i < refresh.length; i += REFRESH_BATCH)
+    await db.batch(refresh.slice(i, i + REFRESH_BATCH).map(updateFeedEntries));
+  const write = async (group: StoredPost[]) => {
     try {
       await db.batch(db.inProcess ? writePostRows(group, now) : writePosts(group, now));
     } catch (err) {
@@ -97,13 +144,13 @@ export async function syncPosts(
         for (const p of group) await write([p]);
         return;
       }
-      const slug = (group[0] as PostRecord).slug;
+      const slug = (group[0] as StoredPost).slug;
       outcome.delete(slug);
       if (!onError) throw err;
       onError(slug, err);
     }
   };
-  let group: PostRecord[] = [];
+  let group: StoredPost[] = [];
   let bytes = 0;
   for (const p of changed) {
     const size = approxBytes(p);

@@ -1,25 +1,32 @@
 /**
  * @module feeds
- * The one entry point routes use: config + channel info + posts → the feed
- * text and its content type. Pure; never touches the database.
+ * The entry points: a feed document from stored items (routes), and the
+ * fragments stored with each post (write paths). Pure; never touches the
+ * database.
  */
 import type { SiteConfig } from "../config";
 import { FEED_TYPES, type FeedFormat } from "../urls";
-import { renderAtom } from "./atom";
-import { toDocument } from "./document";
-import { renderJson } from "./json";
-import type { ChannelInput, FeedPost } from "./model";
-import { renderRss } from "./rss";
+import { atom } from "./atom";
+import { type DocumentOptions, renderDocument } from "./document";
+import { json } from "./json";
+import type { ChannelInput, FeedItem, FeedWriter } from "./model";
+import { rss } from "./rss";
 
-export type { ChannelInput, FeedPost } from "./model";
+export type { ChannelInput, FeedFragments, FeedItem, FeedPost } from "./model";
+export { MAX_DOCUMENT_BYTES } from "./document";
+export { fragmentKey, fragmentsToStore, renderFragments } from "./fragments";
 
-const RENDER: Record<FeedFormat, typeof renderAtom> = { atom: renderAtom, rss: renderRss, json: renderJson };
+const WRITERS: Record<FeedFormat, FeedWriter> = { atom, rss, json };
 
 export function renderFeed(
   format: FeedFormat,
   config: SiteConfig,
   channel: ChannelInput,
-  posts: FeedPost[],
+  items: FeedItem[],
+  opts: DocumentOptions,
 ): { body: string; contentType: string } {
-  return { body: RENDER[format](toDocument(config, channel, posts)), contentType: `${FEED_TYPES[format]}; charset=utf-8` };
+  return {
+    body: renderDocument(WRITERS[format], config, channel, items, opts),
+    contentType: `${FEED_TYPES[format]}; charset=utf-8`,
+  };
 }

@@ -1,10 +1,11 @@
 /**
  * @module feeds/json
  * JSON Feed 1.1: the `feed` package writes version 1.0 (`author` objects, no
- * `language`, no paging), so its output is lifted to 1.1 here.
+ * `language`, no paging, no hubs), so its output is lifted to 1.1 here.
  */
 import { Feed } from "feed";
-import type { FeedDocument } from "./model";
+import { type FeedWriter, FRAGMENT_CHANNEL } from "./model";
+import { CONTENT_MARK, SLOT } from "./xml-guards";
 
 export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
 
@@ -13,38 +14,64 @@ interface Json10Item {
   [key: string]: unknown;
 }
 
-export function renderJson({ channel, entries }: FeedDocument): string {
-  const feed = new Feed({
-    title: channel.title,
-    description: channel.description || undefined,
-    link: channel.homeUrl,
-    feedLinks: { json: channel.feedUrl },
-    updated: channel.updated,
-    author: { name: channel.author },
-  });
-  for (const e of entries) {
-    feed.addItem({
-      id: e.id,
-      link: e.url,
-      title: e.title,
-      description: e.summary || undefined,
-      content: e.contentHtml,
-      date: e.updated,
-      published: e.published,
-      author: [{ name: channel.author }],
-      category: e.terms.map((t) => ({ name: t })),
-      image: e.image?.url,
+/** The content member the package writes around CONTENT_MARK (JSON escapes its control characters). */
+const CONTENT = `"content_html":${JSON.stringify(CONTENT_MARK)}`;
+
+export const json: FeedWriter = {
+  frame(channel) {
+    const feed = new Feed({
+      title: channel.title,
+      description: channel.description || undefined,
+      link: channel.homeUrl,
+      feedLinks: { json: channel.feedUrl },
+      updated: channel.updated,
+      author: { name: channel.author },
     });
-  }
-  const v10 = JSON.parse(feed.json1()) as { author?: unknown; items: Json10Item[]; [key: string]: unknown };
-  const { author, items, ...rest } = v10;
-  const out: Record<string, unknown> = {
-    ...rest,
-    version: JSON_FEED_VERSION,
-    language: channel.lang,
-    authors: author ? [author] : [],
-  };
-  if (channel.nextUrl) out.next_url = channel.nextUrl;
-  out.items = items.map(({ author: a, ...item }) => (a ? { ...item, authors: [a] } : item));
-  return JSON.stringify(out);
-}
+    const { author, items: _, ...rest } = JSON.parse(feed.json1()) as { author?: unknown; items: unknown[] };
+    const out: Record<string, unknown> = {
+      ...rest,
+      version: JSON_FEED_VERSION,
+      language: channel.lang,
+      authors: author ? [author] : [],
+    };
+    if (channel.nextUrl) out.next_url = channel.nextUrl;
+    if (channel.hubUrl) out.hubs = [{ type: "WebSub", url: channel.hubUrl }];
+    return { head: `${JSON.stringify(out).slice(0, -1)},"items":[`, tail: "]}" };
+  },
+
+  fragments(entries, author) {
+    const feed = new Feed({
+      title: FRAGMENT_CHANNEL.title,
+      link: FRAGMENT_CHANNEL.homeUrl,
+      updated: FRAGMENT_CHANNEL.updated,
+      author: { name: author },
+    });
+    for (const e of entries) {
+      feed.addItem({
+        id: e.id,
+        link: e.url,
+        title: e.title,
+        description: e.summary || undefined,
+        content: CONTENT_MARK,
+        date: e.updated,
+        published: e.published,
+        author: [{ name: author }],
+        category: e.terms.map((t) => ({ name: t })),
+        image: e.image?.url,
+      });
+    }
+    const { items } = JSON.parse(feed.json1()) as { items: Json10Item[] };
+    if (items.length !== entries.length) throw new Error("feed package changed its JSON items");
+    return items.map(({ author: a, ...item }) => {
+      const text = JSON.stringify(a ? { ...item, authors: [a] } : item);
+      const at = text.indexOf(CONTENT);
+      if (at < 0) throw new Error("feed package changed its JSON content member");
+      return text.slice(0, at) + SLOT + text.slice(at + CONTENT.length);
+    });
+  },
+
+  // JSON Feed requires content_html or content_text: an entry past the full ones carries its summary as text.
+  content: (html, summary) =>
+    html === null ? `"content_text":${JSON.stringify(summary)}` : `"content_html":${JSON.stringify(html)}`,
+  separator: ",",
+};

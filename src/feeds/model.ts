@@ -1,11 +1,11 @@
 /**
  * @module feeds/model
- * The data every feed format is rendered from: one channel and its entries,
- * already cleaned and with absolute URLs, so the three writers only map
- * fields and never decide anything about content.
+ * The data feeds are made of. A post becomes an Entry (cleaned text,
+ * absolute URLs), each Entry becomes one stored fragment per format, and a
+ * feed document is a channel around fragments with the content slot filled.
  */
 
-/** The fields of a stored post a feed shows (repository's Post has them all). */
+/** The fields of a stored post a feed entry shows (the repository's rows have them all). */
 export interface FeedPost {
   slug: string;
   /** Canonical site path, escaped as Jekyll writes it. */
@@ -13,8 +13,6 @@ export interface FeedPost {
   title: string;
   /** Plain text. */
   summary: string;
-  /** Sanitized HTML; relative URLs allowed. */
-  bodyHtml: string;
   firstImage: string | null;
   /** epoch ms */
   publishedAt: number;
@@ -24,6 +22,24 @@ export interface FeedPost {
   createdAt: number;
   categories: string[];
   tags: string[];
+}
+
+/** A post as a feed reads it back: its entry fragment when stored, and its body when it goes in full. */
+export interface FeedItem extends FeedPost {
+  /** The stored fragment of the feed's format, or null (then it is rendered now). */
+  fragment: string | null;
+  /** What the stored fragments were rendered for (fragmentKey); another key means stale. */
+  fragmentKey: string | null;
+  /** Sanitized HTML, relative URLs allowed; null when the entry carries its summary only. */
+  bodyHtml: string | null;
+}
+
+/** The three fragments of one post, as stored beside it. */
+export interface FeedFragments {
+  key: string;
+  atom: string;
+  rss: string;
+  json: string;
 }
 
 /** What a route knows about the feed it serves; paths are site paths, made absolute here. */
@@ -53,6 +69,8 @@ export interface Channel {
   id: string;
   feedUrl: string;
   nextUrl: string | null;
+  /** WebSub hub the feed advertises, or null. */
+  hubUrl: string | null;
   /** Newest entry's update (not the request time), so unchanged feeds render identically. */
   updated: Date;
 }
@@ -61,11 +79,10 @@ export interface Entry {
   /** Atom id / JSON Feed id: the permalink without `.html`, as jekyll-feed writes it. */
   id: string;
   url: string;
+  /** Plain text, no markup, whitespace collapsed (jekyll-feed's strip_html | normalize_whitespace). */
   title: string;
-  /** Plain text. */
+  /** Plain text, whitespace collapsed. */
   summary: string;
-  /** Sanitized HTML with absolute URLs; never empty. */
-  contentHtml: string;
   published: Date;
   updated: Date;
   /** Categories, then tags, without repeats. */
@@ -74,7 +91,26 @@ export interface Entry {
   image: { url: string; type: string | null } | null;
 }
 
-export interface FeedDocument {
-  channel: Channel;
-  entries: Entry[];
+/** One format's writer: the document's frame and each entry's fragment come from the `feed` package. */
+export interface FeedWriter {
+  /** The document around the entries (the package's output for no entries, plus what it cannot write). */
+  frame(channel: Channel): { head: string; tail: string };
+  /** Each entry as the package writes it, with SLOT where its content goes. */
+  fragments(entries: Entry[], author: string): string[];
+  /** What fills SLOT: the full body (absolute URLs, cleaned), or null for the summary alone. */
+  content(html: string | null, summary: string): string;
+  /** Written between two fragments. */
+  separator: string;
 }
+
+/** The channel the package is given when it writes entries alone (only the entries are kept). */
+export const FRAGMENT_CHANNEL = {
+  id: "https://fragment.invalid/",
+  title: "fragment",
+  description: "fragment",
+  homeUrl: "https://fragment.invalid/",
+  selfUrl: "https://fragment.invalid/feed",
+  lang: "en",
+  updated: new Date(0),
+  generator: "fragment",
+} as const;

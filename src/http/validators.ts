@@ -19,9 +19,9 @@ export function fnv1a(text: string): string {
   return ((h2 >>> 0) * 2097152 + ((h1 >>> 0) & 0x1fffff)).toString(36);
 }
 
+/** Every setting can change what a response shows (feed sizes and hubs included). */
 export function etagFor(renderVersion: string, url: string, version: string, cfg: SiteConfig): string {
-  const site = `${cfg.siteUrl}\n${cfg.title}\n${cfg.lang}\n${cfg.timeZone}\n${cfg.author}`;
-  return `"${renderVersion}-${fnv1a(`${url}\n${version}\n${site}`)}"`;
+  return `"${renderVersion}-${fnv1a(`${url}\n${version}\n${JSON.stringify(cfg)}`)}"`;
 }
 
 export function hasValidators(req: Request): boolean {

@@ -5,16 +5,23 @@
  * `/feed/by_tag/{tag}.xml`) and next to each list page
  * (`/category/{name}/atom.xml|rss.xml|feed.json`, same for `/tag/`).
  * Categories match like the category pages: case-insensitively, a single
- * category or a raw `categories:` string. `?limit=1..100` (default 20) and the
- * list pages' `?before=` cursor; anything else malformed is a 400, an unknown
- * name a 404. Rendering is src/feeds; HTTP caching is src/http.
+ * category or a raw `categories:` string.
+ *
+ * A feed holds every item of the last FEED_WINDOW_HOURS (at least
+ * FEED_MIN_ITEMS, at most FEED_MAX_ITEMS), so a reader polling hourly or
+ * daily misses nothing; `?limit=N` asks for exactly the newest N, and the
+ * RFC 5005 `next` link (`?before=` cursor) the window before that. Anything
+ * malformed is a 400, an unknown name a 404. Rendering is src/feeds; HTTP
+ * caching is src/http.
  */
 import type { Context } from "hono";
+import { FEED_MIN_ITEMS, type SiteConfig } from "../config";
 import { SITE_TAG, termTag } from "../db/changes";
 import {
   type Cursor,
-  latestFullInTerm,
+  feedRows,
   type PageVersion,
+  type PageWindow,
   sitePageVersion,
   type Term,
   type TermKind,
@@ -27,9 +34,6 @@ import { EDGE_NO_STORE, LIVE } from "../http/policies";
 import { type FeedFormat, feedHref, jekyllCategoryFeedHref, jekyllTagFeedHref, termHref, withQuery } from "../urls";
 import { cursorParam, parseCursor, termKey } from "./params";
 
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
-
 type Scope = "site" | "category" | "tag";
 
 export interface FeedSpec {
@@ -39,12 +43,19 @@ export interface FeedSpec {
   jekyllPath: boolean;
 }
 
-/** `?limit=`: undefined when absent, null when not an integer in 1..MAX_LIMIT. */
-export function parseLimit(v: string | undefined): number | undefined | null {
+/** `?limit=`: undefined when absent, null when not an integer in 1..max. */
+export function parseLimit(v: string | undefined, max: number): number | undefined | null {
   if (v === undefined) return undefined;
-  if (!/^\d{1,3}$/.test(v)) return null;
+  if (!/^\d{1,5}$/.test(v)) return null;
   const n = Number(v);
-  return n >= 1 && n <= MAX_LIMIT ? n : null;
+  return n >= 1 && n <= max ? n : null;
+}
+
+/** The items a page holds: `?limit` exactly, else the time window before the cursor (or now). */
+export function feedWindow(config: SiteConfig, limit: number | undefined, before: Cursor | undefined, now: number): PageWindow {
+  if (limit !== undefined) return { min: limit, max: limit, before, now };
+  const end = before ? before.publishedAt : now;
+  return { min: FEED_MIN_ITEMS, max: config.feedMaxItems, since: end - config.feedWindowHours * 3_600_000, before, now };
 }
 
 interface FeedData {
@@ -65,20 +76,21 @@ function basePath(spec: FeedSpec, term: Term | null): string {
 }
 
 async function load(c: Context<AppEnv>, spec: FeedSpec): Promise<FeedData | Response> {
-  const limit = parseLimit(c.req.query("limit"));
-  if (limit === null) return c.text(`Bad Request: limit must be an integer from 1 to ${MAX_LIMIT}\n`, 400, noStore);
+  const config = c.get("config");
+  const limit = parseLimit(c.req.query("limit"), config.feedMaxItems);
+  if (limit === null) return c.text(`Bad Request: limit must be an integer from 1 to ${config.feedMaxItems}\n`, 400, noStore);
   const before = parseCursor(c.req.query("before"));
   if (before === null) {
     return c.text("Bad Request: before must be <publishedAt>.<id>, as in the feed's next link\n", 400, noStore);
   }
-  const q = { limit: limit ?? DEFAULT_LIMIT, before, now: c.get("now") };
-  if (spec.scope === "site") return { term: null, limit, before, page: await sitePageVersion(c.get("db"), q) };
+  const window = feedWindow(config, limit, before, c.get("now"));
+  if (spec.scope === "site") return { term: null, limit, before, page: await sitePageVersion(c.get("db"), window) };
 
   const raw = c.req.param("name") ?? "";
   const name = spec.jekyllPath ? raw.replace(/\.xml$/, "") : raw;
   const kinds: TermKind[] = spec.scope === "tag" ? ["t"] : ["c", "r"];
   const { term, version: page } = name
-    ? await termPageVersion(c.get("db"), kinds, termKey(name), q)
+    ? await termPageVersion(c.get("db"), kinds, termKey(name), window)
     : { term: null, version: null };
   // A name whose every post is hidden or scheduled is as unknown as one never used.
   if (!term || !page || (!page.count && !before)) {
@@ -90,16 +102,23 @@ async function load(c: Context<AppEnv>, spec: FeedSpec): Promise<FeedData | Resp
   return { term, limit, before, page };
 }
 
-async function render(spec: FeedSpec, { term, limit, before }: FeedData, c: Context<AppEnv>): Promise<Response> {
+async function render(spec: FeedSpec, { term, limit, before, page }: FeedData, c: Context<AppEnv>): Promise<Response> {
   const config = c.get("config");
-  const n = limit ?? DEFAULT_LIMIT;
-  const posts = await latestFullInTerm(c.get("db"), term ? term.kind : null, term ? term.key : "", {
-    limit: n,
-    before,
-    now: c.get("now"),
-  });
+  const n = page.count;
+  const fullUntil = config.feedFullItems ? (page.cursors[Math.min(config.feedFullItems, n) - 1] ?? null) : null;
+  const rows = n ? await feedRows(c.get("db"), spec.format, term, { limit: n, before, now: c.get("now") }, fullUntil) : [];
   const path = basePath(spec, term);
-  const last = posts[posts.length - 1];
+  const after = (i: number) => {
+    const row = rows[i] as (typeof rows)[number];
+    return withQuery(path, [
+      ["limit", limit],
+      ["before", cursorParam({ publishedAt: row.publishedAt, id: row.id })],
+    ]);
+  };
+  const selfPath = withQuery(path, [
+    ["limit", limit],
+    ["before", before ? cursorParam(before) : undefined],
+  ]);
   const { body, contentType } = renderFeed(
     spec.format,
     config,
@@ -109,23 +128,19 @@ async function render(spec: FeedSpec, { term, limit, before }: FeedData, c: Cont
         ? `${config.title}：${spec.scope === "tag" ? `标签 ${term.name}` : term.label}`
         : `${config.title}：最新消息`,
       homePath: term ? termHref(term.kind, term.name) : "/",
-      selfPath: withQuery(path, [
-        ["limit", limit],
-        ["before", before ? cursorParam(before) : undefined],
-      ]),
+      selfPath,
       idPath: path,
       feedPath: withQuery(path, [["limit", limit]]),
-      nextPath:
-        last && posts.length === n
-          ? withQuery(path, [
-              ["limit", limit],
-              ["before", cursorParam({ publishedAt: last.publishedAt, id: last.id })],
-            ])
-          : null,
+      // A full page has older items after it.
+      nextPath: rows.length && rows.length === n ? after(rows.length - 1) : null,
     },
-    posts,
+    rows,
+    { fullItems: config.feedFullItems, hubUrl: config.websubHub, nextPathAfter: after },
   );
-  return c.body(body, 200, { "Content-Type": contentType });
+  const headers: Record<string, string> = { "Content-Type": contentType };
+  // WebSub discovery (W3C WebSub 4): the hub and the topic, as in the document.
+  if (config.websubHub) headers.Link = `<${config.websubHub}>; rel="hub", <${config.siteUrl}${selfPath}>; rel="self"`;
+  return c.body(body, 200, headers);
 }
 
 export const feed = (spec: FeedSpec) =>
@@ -133,7 +148,7 @@ export const feed = (spec: FeedSpec) =>
     policy: LIVE,
     load: (c) => load(c, spec),
     version: ({ term, limit, page }) => ({
-      version: `feed:${term ? `${term.kind}:${term.key}:${term.label}` : "-"}:${limit ?? DEFAULT_LIMIT}:${page.items}:${page.lastModified}`,
+      version: `feed:${term ? `${term.kind}:${term.key}:${term.label}` : "-"}:${limit ?? "window"}:${page.items}:${page.lastModified}`,
       lastModified: page.lastModified,
     }),
     tags: ({ term }) => [term ? termTag(term.kind, term.key) : SITE_TAG],

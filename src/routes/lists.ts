@@ -68,7 +68,12 @@ export const home = cachedRoute<HomeData>({
   async load(c) {
     const q = pageQuery(c);
     if (q instanceof Response) return q;
-    const page = await sitePageVersion(c.get("db"), { limit: PAGE_SIZE + 1, before: q.before, now: c.get("now") });
+    const page = await sitePageVersion(c.get("db"), {
+      min: PAGE_SIZE + 1,
+      max: PAGE_SIZE + 1,
+      before: q.before,
+      now: c.get("now"),
+    });
     return { before: q.before, page };
   },
   version: ({ page }) => ({ version: `home:${page.items}:${page.lastModified}`, lastModified: page.lastModified }),
@@ -118,7 +123,8 @@ const termPage = (kinds: TermKind[]) =>
       if (q instanceof Response) return q;
       const raw = c.req.param("name") ?? "";
       const { term, version: page } = await termPageVersion(c.get("db"), kinds, termKey(raw.replace(/\.html$/, "")), {
-        limit: PAGE_SIZE + 1,
+        min: PAGE_SIZE + 1,
+        max: PAGE_SIZE + 1,
         before: q.before,
         now: c.get("now"),
       });

@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { Feed } from "feed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderFeed } from "../../src/feeds";
-import { hostilePosts, hostileText } from "../support/hostile-text";
+import { asItems, hostilePosts, hostileText } from "../support/hostile-text";
 import { requires, runs } from "../support/requires";
 import { SITE_CONFIG } from "../support/site-config";
 
@@ -53,7 +53,8 @@ describe.skipIf(!hasXmllint)("xmllint accepts every feed src/feeds renders", () 
             feedPath: "/feed/x.xml",
             nextPath: paged ? "/feed/x.xml?limit=3&before=1.2" : null,
           },
-          posts,
+          asItems(posts),
+          { fullItems: 20, hubUrl: paged ? "https://hub.example/?a=1&b=<2>" : null },
         );
         const file = join(dir, `${i}.${format}.xml`);
         writeFileSync(file, body, "utf8");

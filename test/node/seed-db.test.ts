@@ -59,9 +59,9 @@ describe("statements", () => {
     }
     const json = stmts.filter((s) => s.sql.includes("json_each"));
     for (const s of json) expect(utf8(s.params[0] as string)).toBeLessThanOrEqual(MAX_JSON_PARAM_BYTES);
-    // several posts share one statement, and the oversized one goes as a plain row of 21 parameters
+    // several posts share one statement, and the oversized one goes as a plain row, one parameter a column
     expect(stmts.filter((s) => s.sql.startsWith("INSERT INTO posts") && s.sql.includes("json_each")).length).toBeLessThan(20);
-    expect(stmts.filter((s) => s.params.length === 21)).toHaveLength(1);
+    expect(stmts.filter((s) => s.sql.startsWith("INSERT INTO posts") && !s.sql.includes("json_each"))).toHaveLength(1);
   });
 
   it("write no term rows for an unpublished post, only the row and the removal of old terms", async () => {
@@ -203,7 +203,7 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
     ]);
     const posts = [await makePost("good1"), await makePost("bad"), await makePost("good2")];
     const failed: [string, string][] = [];
-    const outcome = await syncPosts(db, posts, 6000, (slug, err) => failed.push([slug, String(err)]));
+    const outcome = await syncPosts(db, posts, 6000, { onError: (slug, err) => failed.push([slug, String(err)]) });
     expect(Object.fromEntries(outcome)).toEqual({ good1: "inserted", good2: "inserted" });
     expect(failed).toEqual([["bad", expect.stringMatching(/refused by test trigger/)]]);
     expect(

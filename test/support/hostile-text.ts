@@ -5,7 +5,13 @@
  * sequences that break XML and HTML (`]]>`, `&`, `<`, entity look-alikes).
  */
 import fc from "fast-check";
-import type { FeedPost } from "../../src/feeds/model";
+import type { FeedItem, FeedPost } from "../../src/feeds/model";
+
+/** A post for the feed renderers, with its body. */
+export type TestPost = FeedPost & { bodyHtml: string };
+
+/** Posts as a feed reads them when no fragment is stored yet (the renderer writes each now). */
+export const asItems = (posts: TestPost[]): FeedItem[] => posts.map((p) => ({ ...p, fragment: null, fragmentKey: null }));
 
 const SPECIALS = ["]]>", "]]", "]", ">", "<", "&", "&amp;", "&lt;", "&#0;", "&#x1;", "<![CDATA[", '"', "'", "\r", "\r\n", "\t"];
 
@@ -18,7 +24,7 @@ const unit = fc.oneof(
 export const hostileText = fc.string({ unit, maxLength: 40 });
 
 /** One to three posts whose every text field is hostile; slugs and paths stay unique. */
-export const hostilePosts: fc.Arbitrary<FeedPost[]> = fc
+export const hostilePosts: fc.Arbitrary<TestPost[]> = fc
   .array(
     fc.record({
       slug: fc.stringMatching(/^[a-z0-9]{1,12}$/),

@@ -12,4 +12,8 @@ export const SITE_CONFIG: SiteConfig = {
   timeZone: "Asia/Shanghai",
   author: "ZNing",
   shareFallbackOrigin: null,
+  feedWindowHours: 24,
+  feedMaxItems: 1000,
+  feedFullItems: 20,
+  websubHub: null,
 };

@@ -5,8 +5,10 @@
  */
 import { env, exports } from "cloudflare:workers";
 import type { PostRecord } from "../../src/content/types";
-import { writePost } from "../../src/db/statements";
+import { type StoredPost, writePost } from "../../src/db/statements";
+import { fragmentsToStore } from "../../src/feeds";
 import type { FixturePost } from "../support/fixtures";
+import { SITE_CONFIG } from "../support/site-config";
 
 export const BASE = "https://finews.withounder.com";
 
@@ -15,8 +17,14 @@ export function fixturePosts(origin?: string): FixturePost[] {
   return origin ? all.filter((p) => p.origin === origin) : all;
 }
 
-export async function seedPosts(posts: PostRecord[], now = Date.now()): Promise<void> {
-  const stmts = posts.flatMap((p) => writePost(p, now));
+/**
+ * Stores posts through the seed's own statements, with their feed entries rendered as the seed
+ * renders them (`entries: false` stores none: feeds then render them on request).
+ */
+export async function seedPosts(posts: PostRecord[], now = Date.now(), opts: { entries?: boolean } = {}): Promise<void> {
+  const entries = opts.entries === false ? [] : fragmentsToStore(SITE_CONFIG, posts);
+  const stored: StoredPost[] = posts.map((p, i) => ({ ...p, feed: entries[i] ?? null }));
+  const stmts = stored.flatMap((p) => writePost(p, now));
   for (let i = 0; i < stmts.length; i += 200) {
     await env.DB.batch(stmts.slice(i, i + 200).map((s) => env.DB.prepare(s.sql).bind(...s.params)));
   }

@@ -6,11 +6,15 @@ import { makePost, seedPosts } from "./helpers";
 /** Bind values for each query's parameters: a plan must not depend on them. */
 const PARAMS: Record<keyof typeof QUERIES, unknown[]> = {
   latest: [Date.now(), Date.now(), 1, 20],
-  latestFull: [Date.now(), Date.now(), 1, 20],
   inTerm: ["c", "emnews", Date.now(), Date.now(), 1, 30],
-  inTermFull: ["t", "东财滚动新闻", Date.now(), Date.now(), 1, 20],
-  sitePage: [Date.now(), Date.now(), 1, 31],
-  termPage: ["emnews", "c", "r", Date.now(), Date.now(), 1, 31],
+  sitePage: [Date.now(), Date.now(), 1, 20, 1000, Date.now() - 86_400_000],
+  termPage: ["emnews", "c", "r", Date.now(), Date.now(), 1, 20, 1000, Date.now() - 86_400_000],
+  siteFeedAtom: [Date.now(), Date.now(), 1, 20, Date.now(), 5],
+  siteFeedRss: [Date.now(), Date.now(), 1, 20, Date.now(), 5],
+  siteFeedJson: [Date.now(), Date.now(), 1, 20, Date.now(), 5],
+  termFeedAtom: ["c", "emnews", Date.now(), Date.now(), 1, 20, Date.now(), 5],
+  termFeedRss: ["t", "东财滚动新闻", Date.now(), Date.now(), 1, 20, Date.now(), 5],
+  termFeedJson: ["c", "emnews", Date.now(), Date.now(), 1, 20, Date.now(), 5],
   bySlug: ["NW1"],
   byPath: ["/emnews/2024/01/02/x.html"],
   byInfoCode: ["NW202201010000001", Date.now()],
@@ -25,10 +29,15 @@ const PARAMS: Record<keyof typeof QUERIES, unknown[]> = {
 /** The index each query must search (a plan that merely "uses an index" can still walk all posts). */
 const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
   latest: /SEARCH p USING INDEX posts_published_time/,
-  latestFull: /SEARCH p USING INDEX posts_published_time/,
   inTerm: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
-  inTermFull: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
-  sitePage: /SEARCH p USING INDEX posts_published_time/,
+  sitePage:
+    /^(?=.*SEARCH p USING INDEX posts_published_time)(?=.*SEARCH w USING COVERING INDEX posts_published_time \(published_at>\? AND published_at<\?\))/,
+  siteFeedAtom: /SEARCH p USING INDEX posts_published_time/,
+  siteFeedRss: /SEARCH p USING INDEX posts_published_time/,
+  siteFeedJson: /SEARCH p USING INDEX posts_published_time/,
+  termFeedAtom: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
+  termFeedRss: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
+  termFeedJson: /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?/,
   termPage:
     /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?.*SEARCH terms USING (COVERING )?INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
   bySlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
@@ -68,7 +77,7 @@ describe("query plans of every hot read", () => {
       expect(details.join(" | "), details.join(" | ")).toMatch(EXPECTED[name]);
       for (const d of details) {
         // "SCAN p" / "SCAN posts" alone is a full table scan; "SCAN … USING INDEX" walks an index in order.
-        if (/^(SCAN|SEARCH) (p|pt|posts|t|post_terms|terms|cache_changes)\b/.test(d)) {
+        if (/^(SCAN|SEARCH) (p|pt|w|posts|t|post_terms|terms|cache_changes)\b/.test(d)) {
           expect(d, `${name}: ${details.join(" | ")}`).toMatch(
             /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/,
           );
