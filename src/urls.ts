@@ -27,6 +27,7 @@ export const tagHref = (name: string) => `/tag/${seg(name)}.html`;
 /** The list page of a category, raw categories string or tag. */
 export const termHref = (kind: TermScope, name: string) => (kind === "t" ? tagHref(name) : categoryHref(name));
 export const shareHref = (code: string) => `/html_News/NewsShare.html?infoCode=${encodeURIComponent(code)}`;
+export const opmlHref = (format?: FeedFormat) => (format && format !== "rss" ? `/feeds.opml?format=${format}` : "/feeds.opml");
 export const sitemapIndexHref = () => "/sitemap.xml";
 export const sitemapHref = (month: string) => `/sitemaps/${month}.xml`;
 

@@ -71,3 +71,21 @@ export const CHANGE_RETENTION_MS = 2 * 86_400_000;
 export function pruneChanges(now: number): Statement {
   return { sql: "DELETE FROM cache_changes WHERE at > 0 AND at < ?1", params: [now - CHANGE_RETENTION_MS] };
 }
+
+/**
+ * The tags of posts that became visible in (after, until] by the clock alone (stored before they
+ * were due): their lists change although nothing was written then. Stamped like a write.
+ */
+export function recordDue(after: number, until: number): Statement[] {
+  const due = `FROM posts AS p INDEXED BY posts_published_time
+     WHERE p.published = 1 AND p.published_at > ?1 AND p.published_at <= ?2 AND p.updated_at < p.published_at`;
+  return [
+    {
+      sql:
+        `INSERT OR REPLACE INTO cache_changes (tag, at) SELECT '${SITE_TAG}', 0 WHERE EXISTS (SELECT 1 ${due}) ` +
+        `UNION SELECT pt.kind || ':' || substr(pt.key, 1, ${TAG_CHARS}), 0 ${due.replace("WHERE", "JOIN post_terms AS pt ON pt.post_id = p.id WHERE")}`,
+      params: [after, until],
+    },
+    STAMP_CHANGES,
+  ];
+}

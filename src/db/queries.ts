@@ -129,6 +129,15 @@ export const QUERIES = {
   /** Whether any of up to MAX_TAGS tags (`?1`…, unused ones NULL) changed at or after `?9` (epoch ms). */
   changedSince: `SELECT 1 AS changed FROM cache_changes INDEXED BY cache_changes_tag
      WHERE tag IN (${Array.from({ length: MAX_TAGS }, (_, i) => `?${i + 1}`).join(", ")}) AND at >= ?${MAX_TAGS + 1} LIMIT 1`,
+  /** The terms named by `?1`, a JSON array of [kind, key] (the feeds a list of cache tags stands for). */
+  termsByKey: `SELECT t.kind, t.key, t.name, t.label FROM json_each(?1) AS j
+     CROSS JOIN terms AS t ON t.kind = json_extract(j.value, '$[0]') AND t.key = json_extract(j.value, '$[1]')`,
+  /** Published posts older than the cursor `?1`/`?2`, newest first, with their stored feed key (the entry backfill). */
+  entriesPage: `SELECT ${feedCols("NULL")} FROM posts AS p INDEXED BY posts_published_time
+     WHERE p.published = 1 AND ${older("?1", "?2", "p.published_at", "p.id")}
+     ORDER BY p.published_at DESC, p.id DESC LIMIT ?3`,
+  /** The newest change's sequence number. */
+  changeHead: "SELECT max(seq) AS seq FROM cache_changes",
   /** Changes after a sequence number, oldest first (the purger's queue). */
   changesAfter: "SELECT seq, tag, at FROM cache_changes WHERE seq > ?1 AND at > 0 ORDER BY seq LIMIT ?2",
 } as const;

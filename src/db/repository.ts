@@ -293,6 +293,11 @@ export interface Change {
   at: number;
 }
 
+/** The newest change's sequence number (0 when the log is empty). */
+export async function changeHead(db: Db): Promise<number> {
+  return (await db.prepare(QUERIES.changeHead).first<{ seq: number | null }>())?.seq ?? 0;
+}
+
 /** The change log after sequence number `seq`, oldest first. */
 export async function changesAfter(db: Db, seq: number, limit: number): Promise<Change[]> {
   const { results } = await db.prepare(QUERIES.changesAfter).bind(seq, limit).all<Change>();
@@ -357,7 +362,11 @@ export async function feedRows(
     ? db.prepare(FEED_SQL.term[format]).bind(term.kind, term.key, q.now, t, cursorId(id), q.limit, ft, fid)
     : db.prepare(FEED_SQL.site[format]).bind(q.now, t, cursorId(id), q.limit, ft, fid);
   const { results } = await stmt.all<FeedSqlRow>();
-  return results.map((r) => ({
+  return results.map(toFeedRow);
+}
+
+function toFeedRow(r: FeedSqlRow): FeedRow {
+  return {
     id: r.id,
     slug: r.slug,
     title: r.title,
@@ -371,6 +380,19 @@ export async function feedRows(
     firstImage: r.first_image,
     fragment: r.fragment,
     fragmentKey: r.feed_key,
-    bodyHtml: r.body_html,
-  }));
+    bodyHtml: r.body_html ?? null,
+  };
+}
+
+/** The terms (with their names) that cache tags `kind:key` stand for; unknown ones are left out. */
+export async function termsByKey(db: Db, keys: [TermKind, string][]): Promise<Term[]> {
+  if (!keys.length) return [];
+  const { results } = await db.prepare(QUERIES.termsByKey).bind(JSON.stringify(keys)).all<Term>();
+  return results;
+}
+
+/** Published posts strictly older than `before`, newest first, as feeds read them (without bodies). */
+export async function entriesPage(db: Db, before: Cursor, limit: number): Promise<FeedRow[]> {
+  const { results } = await db.prepare(QUERIES.entriesPage).bind(before.publishedAt, before.id, limit).all<FeedSqlRow>();
+  return results.map(toFeedRow);
 }

@@ -283,3 +283,15 @@ export function writePostRows(posts: StoredPost[], now: number): Statement[] {
 export function writePost(post: StoredPost, now: number): Statement[] {
   return writePosts([post], now);
 }
+
+/** Stores the feed entries rendered for a post by id (the Worker's backfill), unless its content changed meanwhile. */
+export function storeFeedEntries(
+  id: number,
+  updatedAt: number,
+  f: { key: string; atom: string; rss: string; json: string },
+): Statement {
+  return {
+    sql: "UPDATE posts SET feed_key = ?1, feed_atom = ?2, feed_rss = ?3, feed_json = ?4 WHERE id = ?5 AND updated_at = ?6",
+    params: [f.key, f.atom, f.rss, f.json, id, updatedAt],
+  };
+}

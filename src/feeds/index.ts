@@ -14,7 +14,7 @@ import { rss } from "./rss";
 
 export type { ChannelInput, FeedFragments, FeedItem, FeedPost } from "./model";
 export { MAX_DOCUMENT_BYTES } from "./document";
-export { fragmentKey, fragmentsToStore, renderFragments } from "./fragments";
+export { fragmentKey, fragmentsToStore, keyFor, renderFragments } from "./fragments";
 
 const WRITERS: Record<FeedFormat, FeedWriter> = { atom, rss, json };
 

@@ -14,16 +14,18 @@
  *    write fills), so a seeded post shows on the next request here too.
  */
 import type { Context } from "hono";
+import type { SiteConfig } from "../config";
 import { changedSince } from "../db/repository";
 import type { AppEnv } from "../env";
 import { type CachePolicy, clientCacheControl } from "./policies";
+import { fnv1a } from "./validators";
 
 export type EdgeMode = "workers-cache" | "emulated" | "none";
 
 /** Internal headers of an emulated copy; never sent to clients. */
 const STORED_AT = "X-Edge-Stored-At";
 const FRESH_UNTIL = "X-Edge-Fresh-Until";
-const RENDER = "X-Edge-Render-Version";
+const RENDER = "X-Edge-Rendering";
 const TAGS = "X-Edge-Tags";
 const INTERNAL = [STORED_AT, FRESH_UNTIL, RENDER, TAGS];
 /** Emulated copies are kept this long, to answer while the database is down (stale-if-error). */
@@ -44,6 +46,19 @@ function workersCache(c: Context<AppEnv>): CacheContext | undefined {
   }
 }
 
+/** The config a fingerprint was last computed for (one per isolate in practice). */
+let fingerprinted: { config: SiteConfig; value: string } | null = null;
+
+/**
+ * What a copy was rendered by: the code (render version) and the settings. On Cloudflare a new
+ * deploy starts a new cache; a local edge outlives restarts with other `--var`s.
+ */
+function rendering(c: Context<AppEnv>): string {
+  const config = c.get("config");
+  if (fingerprinted?.config !== config) fingerprinted = { config, value: fnv1a(JSON.stringify(config)) };
+  return `${c.get("renderVersion")}:${fingerprinted.value}`;
+}
+
 export function edgeMode(c: Context<AppEnv>): EdgeMode {
   if (workersCache(c)) return "workers-cache";
   return typeof caches !== "undefined" && "default" in caches ? "emulated" : "none";
@@ -56,7 +71,8 @@ export interface EdgeCopy {
   res: Response;
   storedAt: number;
   freshUntil: number;
-  renderVersion: string;
+  /** The code and settings that rendered it. */
+  rendering: string;
   tags: string[];
 }
 
@@ -74,17 +90,17 @@ export async function findCopy(c: Context<AppEnv>): Promise<EdgeCopy | null> {
     res,
     storedAt: Number(res.headers.get(STORED_AT) ?? 0),
     freshUntil: Number(res.headers.get(FRESH_UNTIL) ?? 0),
-    renderVersion: res.headers.get(RENDER) ?? "",
+    rendering: res.headers.get(RENDER) ?? "",
     tags,
   };
 }
 
 /**
- * True when the copy may answer for the route: same rendering code, still fresh, and no tag of it
+ * True when the copy may answer for the route: same rendering code and settings, still fresh, and no tag of it
  * changed since it was rendered. Throws when the change log cannot be read.
  */
 export async function isCurrent(c: Context<AppEnv>, copy: EdgeCopy): Promise<boolean> {
-  if (!copy.storedAt || copy.renderVersion !== c.get("renderVersion") || copy.freshUntil <= c.get("now")) return false;
+  if (!copy.storedAt || copy.rendering !== rendering(c) || copy.freshUntil <= c.get("now")) return false;
   return !(await changedSince(c.get("db"), copy.tags, copy.storedAt - CLOCK_MARGIN_MS));
 }
 
@@ -94,7 +110,7 @@ export function storeCopy(c: Context<AppEnv>, res: Response, tags: string[], pol
   stored.headers.set("Cache-Control", `public, max-age=${EDGE_KEEP}`);
   stored.headers.set(STORED_AT, String(c.get("now")));
   stored.headers.set(FRESH_UNTIL, String(c.get("now") + policy.edgeFresh * 1000));
-  stored.headers.set(RENDER, c.get("renderVersion"));
+  stored.headers.set(RENDER, rendering(c));
   stored.headers.set(TAGS, encodeURIComponent(JSON.stringify(tags)));
   stored.headers.delete("X-Request-Id");
   stored.headers.delete("X-Cache");

@@ -14,6 +14,7 @@
  * staleness (src/http/policies.ts).
  */
 import { changesAfter, type Db } from "../db/repository";
+import { readState, writeState } from "../db/state";
 import { wireTag } from "./tags";
 
 /** Workers Cache: at most 100 tags per purge call. */
@@ -36,9 +37,8 @@ export async function purgeTags(cache: CacheContext, tags: string[]): Promise<{ 
   return { ok: res.success, errors: res.errors.map((e) => `${e.code}: ${e.message}`) };
 }
 
-const READ_SQL = "SELECT value FROM state WHERE name = ?1";
-const WRITE_SQL = "INSERT INTO state (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
-const WATERMARK = "purged_seq";
+/** The last change-log sequence number sent to Workers Cache. */
+export const PURGED = "purged_seq";
 
 /**
  * Sends the tags changed since the last run to Workers Cache, oldest first, and moves the
@@ -46,7 +46,7 @@ const WATERMARK = "purged_seq";
  */
 export async function propagateChanges(db: Db, cache: CacheContext): Promise<PurgeOutcome> {
   const out: PurgeOutcome = { purged: [], errors: [] };
-  let seq = (await db.prepare(READ_SQL).bind(WATERMARK).first<{ value: number }>())?.value ?? 0;
+  let seq = (await readState(db, PURGED)) ?? 0;
   for (let call = 0; call < PURGE_CALLS; call++) {
     const batch = await changesAfter(db, seq, PURGE_BATCH);
     if (!batch.length) break;
@@ -57,7 +57,7 @@ export async function propagateChanges(db: Db, cache: CacheContext): Promise<Pur
       break;
     }
     seq = (batch[batch.length - 1] as { seq: number }).seq;
-    await db.prepare(WRITE_SQL).bind(WATERMARK, seq).run();
+    await writeState(db, PURGED, seq);
     out.purged.push(...tags);
     if (batch.length < PURGE_BATCH) break;
   }

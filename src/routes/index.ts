@@ -16,6 +16,7 @@ import {
   homeHref,
   jekyllCategoryFeedHref,
   jekyllTagFeedHref,
+  opmlHref,
   shareHref,
   sitemapHref,
   sitemapIndexHref,
@@ -25,6 +26,7 @@ import { article } from "./articles";
 import { feed } from "./feeds";
 import { categories, categoryPage, home, tagPage } from "./lists";
 import { favicon, health, robots, sitemapIndex, sitemapMonth, stylesheet } from "./meta";
+import { opml } from "./opml";
 import { share } from "./share";
 
 export interface UrlRow {
@@ -65,6 +67,7 @@ export const URLS: UrlRow[] = [
   ...termFeeds("tag", "t"),
   row("/", homeHref, home),
   row("/categories.html", categoriesHref, categories),
+  row("/feeds.opml", () => opmlHref(), opml),
   row("/category/:name{.+\\.html}", categoryHref, categoryPage),
   row("/tag/:name{.+\\.html}", tagHref, tagPage),
   // Posts at their permalinks (src/content/permalink.ts), their old spellings (301) and `/{category}/` back-links (301).

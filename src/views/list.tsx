@@ -7,7 +7,7 @@ import type { SiteConfig } from "../config";
 import { displayLocal, isoLocal } from "../content/dates";
 import type { PostSummary, Term } from "../db/repository";
 import { type Alternate, Layout, page } from "./layout";
-import { categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat } from "../urls";
+import { categoriesHref, categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat, opmlHref } from "../urls";
 
 const NAME_BY_TYPE = Object.fromEntries(
   (Object.keys(FEED_TYPES) as FeedFormat[]).map((f) => [FEED_TYPES[f], FEED_NAMES[f]]),
@@ -40,7 +40,14 @@ export function renderList(p: ListPageProps): string {
       <h1>{p.heading}</h1>
       <p class="meta lead">
         {p.intro ? <span>{p.intro}</span> : null}
-        {p.showSources ? <a href="/categories.html">浏览全部来源 »</a> : null}
+        {p.showSources ? (
+          <>
+            <a href={categoriesHref()}>浏览全部来源 »</a>
+            <a href={opmlHref()} type="text/x-opml" title="每个来源的订阅（OPML）">
+              订阅全部来源（OPML）
+            </a>
+          </>
+        ) : null}
         {p.feeds.length ? (
           <span class="feeds">
             订阅：
@@ -103,8 +110,14 @@ function TermList({ terms }: { terms: Term[] }) {
 /** Every category, then every multi-category `categories:` string the old site had a page for. */
 export function renderTermIndex(config: SiteConfig, categories: Term[], combined: Term[]): string {
   return page(
-    <Layout config={config} title="全部来源" canonical={`${config.siteUrl}/categories.html`}>
+    <Layout config={config} title="全部来源" canonical={`${config.siteUrl}${categoriesHref()}`}>
       <h1>全部来源</h1>
+      <p class="meta lead">
+        <a href={opmlHref()} type="text/x-opml">
+          一次订阅全部来源（OPML）
+        </a>
+        ：RSS，另有 <a href={opmlHref("atom")}>Atom</a> 与 <a href={opmlHref("json")}>JSON Feed</a>
+      </p>
       <TermList terms={categories} />
       {combined.length ? (
         <>

@@ -6,7 +6,7 @@
  * sqlite cache). The seeded posts include the hostile feed fixtures.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -216,6 +216,52 @@ describe("feed readers accept every feed", () => {
         } finally {
           db.close();
         }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!tools.newsboat)("newsboat imports the OPML of every source, and reloads the feeds it lists", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "finews-opml-"));
+    try {
+      const opml = await (await fetch(`${server.url}/feeds.opml`)).text();
+      // The OPML names the site's public URLs; here they are served by this wrangler dev.
+      writeFileSync(join(dir, "feeds.opml"), opml.replaceAll("https://finews.withounder.com", server.url));
+      const urls = join(dir, "urls");
+      writeFileSync(urls, "");
+      const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, ".config"), XDG_DATA_HOME: join(dir, ".local") };
+      const imported = spawnSync("newsboat", ["-i", join(dir, "feeds.opml"), "-u", urls, "-c", join(dir, "cache.db")], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env,
+      });
+      expect(imported.status, `${imported.stdout}\n${imported.stderr}`).toBe(0);
+      const listed = readFileSync(urls, "utf8")
+        .split("\n")
+        .map((l) => l.split(/\s/)[0])
+        .filter(Boolean);
+      const categories = new Set(all.flatMap((p) => p.categories.map((c) => c.toLowerCase())));
+      // The site feed, then one feed per visible category.
+      expect(listed[0]).toBe(`${server.url}/rss.xml`);
+      expect(listed.length).toBe(1 + categories.size);
+      writeFileSync(join(dir, "config"), "reload-threads 2\nmax-items 0\n");
+      const reloaded = spawnSync(
+        "newsboat",
+        ["-u", urls, "-c", join(dir, "cache.db"), "-C", join(dir, "config"), "-x", "reload"],
+        {
+          encoding: "utf8",
+          timeout: 120_000,
+          env,
+        },
+      );
+      expect(reloaded.status, `${reloaded.stdout}\n${reloaded.stderr}`).toBe(0);
+      const db = new DatabaseSync(join(dir, "cache.db"), { readOnly: true });
+      try {
+        const feeds = db.prepare("SELECT count(*) AS n FROM rss_feed WHERE title <> ''").get() as { n: number };
+        expect(feeds.n).toBe(listed.length);
+      } finally {
+        db.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

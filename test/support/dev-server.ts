@@ -60,6 +60,8 @@ export interface StartOptions {
   vars?: Record<string, string>;
   /** Reuse a persist dir that is already seeded. */
   persistDir?: string;
+  /** More `wrangler dev` arguments (e.g. `--test-scheduled`). */
+  args?: string[];
 }
 
 export async function startDevServer(opts: StartOptions = {}): Promise<DevServer> {
@@ -68,7 +70,7 @@ export async function startDevServer(opts: StartOptions = {}): Promise<DevServer
     const r = runSeed(["--persist-to", persistDir, "--json", ...opts.seed]);
     if (r.status === 2 || !r.report) throw new Error(`seed failed (${r.status}):\n${r.stderr}`);
   }
-  const args: string[] = [];
+  const args: string[] = [...(opts.args ?? [])];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
   const removeDir = () => {
     if (!opts.persistDir) rmSync(persistDir, { recursive: true, force: true });

@@ -1,0 +1,28 @@
+/**
+ * @module db/state
+ * Small named numbers the Worker keeps between Cron Trigger runs (how far the
+ * purger, the WebSub notifier and the entry backfill have got), in the
+ * `state` table.
+ */
+import type { Db } from "./repository";
+import type { Statement } from "./statements";
+
+export async function readState(db: Db, name: string): Promise<number | null> {
+  const row = await db.prepare("SELECT value FROM state WHERE name = ?1").bind(name).first<{ value: number }>();
+  return row ? row.value : null;
+}
+
+export function stateWrite(name: string, value: number): Statement {
+  return {
+    sql: "INSERT INTO state (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+    params: [name, value],
+  };
+}
+
+export async function writeState(db: Db, name: string, value: number): Promise<void> {
+  const s = stateWrite(name, value);
+  await db
+    .prepare(s.sql)
+    .bind(...s.params)
+    .run();
+}

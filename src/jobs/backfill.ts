@@ -1,0 +1,56 @@
+/**
+ * @module jobs/backfill
+ * Renders the feed entries of stored posts that have none for this site and
+ * code (posts written before a change of SITE_URL or SITE_AUTHOR, or of the
+ * code that writes entries, or by older versions): newest first, a few each
+ * run, remembering where it stopped; once a pass is done, each run looks at
+ * the newest posts only. Until then feeds render such entries on request,
+ * which is correct but costs CPU each time.
+ */
+import type { SiteConfig } from "../config";
+import { type Db, entriesPage } from "../db/repository";
+import { readState, stateWrite } from "../db/state";
+import { storeFeedEntries } from "../db/statements";
+import { fragmentKey, keyFor, renderFragments } from "../feeds";
+
+/** Posts looked at per run (rendering one costs about 0.1 ms of CPU). */
+export const BACKFILL_BATCH = 50;
+const RENDERING = "entries_rendering";
+const AT = "entries_at";
+const ID = "entries_id";
+/** Cursor value once a pass reached the oldest post. */
+const DONE = -1;
+
+/** A number naming a fragment key's rendering (the state table holds numbers). */
+function renderingId(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** One step of the pass; returns how many posts got entries. */
+export async function backfillEntries(db: Db, config: SiteConfig): Promise<number> {
+  const rendering = renderingId(fragmentKey(config));
+  let at = await readState(db, AT);
+  let id = await readState(db, ID);
+  if ((await readState(db, RENDERING)) !== rendering || at === null || id === null) {
+    // Another site or code since the last pass: start over from the newest post.
+    at = Number.MAX_SAFE_INTEGER;
+    id = Number.MAX_SAFE_INTEGER;
+  }
+  const done = at === DONE;
+  const top = Number.MAX_SAFE_INTEGER;
+  const rows = await entriesPage(db, done ? { publishedAt: top, id: top } : { publishedAt: at, id }, BACKFILL_BATCH);
+  const stale = rows.filter((r) => r.fragmentKey !== keyFor(config, r));
+  const entries = renderFragments(config, stale);
+  const last = rows[rows.length - 1];
+  const next = done || rows.length < BACKFILL_BATCH || !last ? { at: DONE, id: DONE } : { at: last.publishedAt, id: last.id };
+  const stmts = [
+    ...stale.map((r, i) => storeFeedEntries(r.id, r.updatedAt, entries[i] as NonNullable<(typeof entries)[number]>)),
+    stateWrite(RENDERING, rendering),
+    stateWrite(AT, next.at),
+    stateWrite(ID, next.id),
+  ];
+  await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
+  return stale.length;
+}
