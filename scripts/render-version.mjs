@@ -6,8 +6,8 @@
  * runtime dependencies, which every ETag and edge copy carries, so any change
  * to the code that renders invalidates what readers hold, without a
  * hand-bumped constant; and FEEDS_VERSION, the same over the code that writes
- * feed entries only (src/feeds, src/content, the URL and XML helpers, the
- * `feed` package), which stored entry fragments carry. Runs on `npm install` (prepare), before `wrangler dev` and
+ * feed entries only (src/feeds but its document assembly, src/content, the
+ * URL and XML helpers, the `feed` package), which stored entry fragments carry. Runs on `npm install` (prepare), before `wrangler dev` and
  * `wrangler deploy` (wrangler.toml [build]), and from the Vitest config;
  * it rewrites the file only when the hash changed.
  * Plain ESM with no dependencies: it may run on any Node ≥ 18.
@@ -45,8 +45,11 @@ function dependencyVersions(root) {
   return names.map((n) => `${n}@${lock[`node_modules/${n}`]?.version ?? pkg.dependencies[n]}`);
 }
 
-/** Sources that write feed entries (FEEDS_VERSION). */
-const FEEDS_CODE = /^src\/(feeds\/|content\/|urls\.ts$|views\/xml\.ts$)/;
+/**
+ * Sources that write stored feed entries (FEEDS_VERSION): not the code that only joins them into
+ * documents (src/feeds/document.ts, index.ts), so changing that keeps every stored entry valid.
+ */
+const FEEDS_CODE = /^src\/(feeds\/(?!document\.ts$|index\.ts$)|content\/|urls\.ts$|views\/xml\.ts$)/;
 
 function hashOf(root, keep, deps) {
   const h = createHash("sha256");

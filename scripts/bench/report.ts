@@ -99,6 +99,32 @@ const targets: Block = (results) => {
     );
     cpu("304 revalidation", 0.2, route(sv, "304", "render")?.inproc?.workerAboveMs);
   }
+  if (d.firehose) {
+    const h = d.firehose;
+    row(
+      `live day (${n0(h.posts)} posts over 24 h): the site feed holds every post of the last 2 h`,
+      `${n0(h.siteEntries)} entries, ${n0(h.lastTwoHours)} posts in the last 2 h`,
+      h.siteEntries >= h.lastTwoHours,
+    );
+    row(
+      `live day: every category with ≤ ${n0(h.window.maxItems)} posts a day holds the whole day, busier ones at least their last 2 h`,
+      `${n0(h.categoriesWholeDay)} + ${n0(h.categoriesBusyOk)} of ${n0(h.categories)} categories`,
+      h.failures.length === 0 && h.categoriesWholeDay + h.categoriesBusyOk === h.categories,
+    );
+    row(
+      "no feed document over 2 MB",
+      `largest: Atom ${f(h.maxDocumentBytes.atom / 1e6, 2)} MB, RSS ${f(h.maxDocumentBytes.rss / 1e6, 2)} MB, JSON ${f(h.maxDocumentBytes.json / 1e6, 2)} MB`,
+      Math.max(h.maxDocumentBytes.atom, h.maxDocumentBytes.rss, h.maxDocumentBytes.json) <= h.capBytes,
+    );
+    const worst = ["atom-1000", "rss-1000", "json-1000"]
+      .map((k) => h.inproc[k]?.workerAboveMs)
+      .reduce<Spread | undefined>((a, b) => (b && (!a || b.median > a.median) ? b : a), undefined);
+    row(
+      "1,000-entry feed render ≤ 10 ms Worker CPU above /healthz (in-process, SQLite excluded, worst format)",
+      `${fmtSpread(worst, 3)} ms`,
+      worst ? worst.median <= 10 : undefined,
+    );
+  }
   if (d.scale) {
     const s = d.scale;
     row(
@@ -238,6 +264,29 @@ const load: Block = (results) => {
   ];
 };
 
+const firehose: Block = (results) => {
+  const h = typed(results).firehose;
+  if (!h) return stamp(undefined);
+  const ip = (k: string) => h.inproc[k];
+  return [
+    ...stamp(results.firehose),
+    `${n0(h.posts)} posts dated over the 24 hours before the run, seeded in ${f(h.seedSeconds, 1)} s; window ${h.window.hours} h, at most ${n0(h.window.maxItems)} entries, the first ${h.window.fullItems} in full. ${n0(h.lastTwoHours)} posts in the last 2 hours; the site feed holds ${n0(h.siteEntries)}. ${n0(h.categories)} categories posted that day: ${n0(h.categoriesWholeDay)} hold their whole day, ${n0(h.categoriesBusy)} had more than ${n0(h.window.maxItems)} posts${h.busiest ? ` (the busiest, \`${h.busiest.name}\`, ${n0(h.busiest.day)}; ${n0(h.busiest.recent)} in its last 2 hours)` : ""} and ${n0(h.categoriesBusyOk)} of them hold at least their last 2 hours. ${h.failures.length ? `**Missing items:** ${h.failures.slice(0, 5).join("; ")}.` : "No feed missed an item."}`,
+    "",
+    `Largest documents: Atom ${n0(h.maxDocumentBytes.atom)} B, RSS ${n0(h.maxDocumentBytes.rss)} B, JSON ${n0(h.maxDocumentBytes.json)} B (cap ${n0(h.capBytes)} B).`,
+    "",
+    "| feed | entries | bytes | in-process CPU ms (of which SQLite) | Worker CPU above /healthz, ms | wrangler dev: workerd CPU ms/request | median latency ms |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...(["atom-1000", "rss-1000", "json-1000", "atom-20", "rss-20", "json-20"] as const).map((k) => {
+      const r = ip(k);
+      const w = h.wrangler[k];
+      return `| ${k.replace("-", ", ")} | ${k.endsWith("1000") ? n0(h.window.maxItems) : "20"} | ${r ? n0(r.bytes) : "—"} | ${r ? `${fmtSpread(r.cpuMs, 3)} (${f(r.sqlMs.median, 3)})` : "—"} | ${r ? fmtSpread(r.workerAboveMs, 3) : "—"} | ${w ? f(w.cpuMs) : "—"} | ${w ? f(w.p50Ms, 1) : "—"} |`;
+    }),
+    `| /healthz | — | — | ${ip("healthz") ? fmtSpread(ip("healthz")?.cpuMs, 3) : "—"} | — | ${h.wrangler.healthz ? f(h.wrangler.healthz.cpuMs) : "—"} | ${h.wrangler.healthz ? f(h.wrangler.healthz.p50Ms, 1) : "—"} |`,
+    "",
+    ...code(h.commands),
+  ];
+};
+
 const kill: Block = (results) => {
   const k = typed(results).kill;
   if (!k) return stamp(undefined);
@@ -319,6 +368,7 @@ export const BLOCKS: Record<string, Block> = {
   seed,
   publish,
   serving,
+  firehose,
   scale,
   load,
   kill,

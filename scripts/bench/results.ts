@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Machine } from "./lib/env";
 import type { bundleSuite } from "./suites/bundle";
 import type { capacitySuite } from "./suites/capacity";
+import type { firehoseSuite } from "./suites/firehose";
 import type { killSuite } from "./suites/kill";
 import type { loadSuite } from "./suites/load";
 import type { publishSuite } from "./suites/publish";
@@ -36,6 +37,7 @@ export interface Typed {
   publish?: Data<typeof publishSuite>;
   capacity?: Data<typeof capacitySuite>;
   serving?: Data<typeof servingSuite>;
+  firehose?: Data<typeof firehoseSuite>;
   load?: Data<typeof loadSuite>;
   kill?: Data<typeof killSuite>;
   scale?: Data<typeof scaleSuite>;

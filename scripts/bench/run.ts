@@ -18,6 +18,7 @@ import { fillBlocks } from "./report";
 import { type Results, readResults, type SuiteResult, writeResults } from "./results";
 import { bundleSuite } from "./suites/bundle";
 import { capacitySuite } from "./suites/capacity";
+import { firehoseSuite } from "./suites/firehose";
 import { killSuite } from "./suites/kill";
 import { loadSuite } from "./suites/load";
 import { publishSuite } from "./suites/publish";
@@ -31,12 +32,13 @@ const SUITES: Record<string, (ctx: Ctx) => Promise<unknown>> = {
   publish: publishSuite,
   capacity: capacitySuite,
   serving: servingSuite,
+  firehose: firehoseSuite,
   load: loadSuite,
   kill: killSuite,
   scale: scaleSuite,
 };
 /** Suites that import the bundle the bundle suite builds. */
-const NEEDS_BUNDLE = new Set(["serving", "scale"]);
+const NEEDS_BUNDLE = new Set(["serving", "firehose", "scale"]);
 const DOCS = [join(ROOT, "docs", "benchmarks.md"), join(ROOT, "docs", "scaling.md")];
 
 const USAGE = `usage: npm run bench [-- --quick] [--only ${Object.keys(SUITES).join(",")}] [--render-only]`;

@@ -21,6 +21,12 @@ export interface CorpusOptions {
   seed: string;
   /** Distinct categories the Zipf spread draws from. */
   categories?: number;
+  /**
+   * Dates spread over the `spanMs` before this instant (epoch ms); by default two years from
+   * 2022-01-01. A live day (the last 24 h) depends on when it is generated, so only its dates do.
+   */
+  endsAt?: number;
+  spanMs?: number;
 }
 
 const SYLLABLES = [
@@ -289,12 +295,12 @@ export function* generateCorpus(opts: CorpusOptions): Generator<GeneratedPost> {
   const rng = new Rng(`finews-corpus:${opts.seed}`);
   const cats = makeCategories(rng, opts.categories ?? 2000);
   const zipf = zipfTable(cats.length);
-  const start = Date.UTC(2022, 0, 1) - 8 * 3600_000;
-  const span = 730 * 86400_000;
+  const span = opts.spanMs ?? 730 * 86400_000;
+  const start = opts.endsAt !== undefined ? opts.endsAt - span : Date.UTC(2022, 0, 1) - 8 * 3600_000;
   for (let i = 0; i < opts.count; i++) {
     const r = rng.next();
     const template: Template = r < 0.4 ? "rolling" : r < 0.75 ? "source" : r < 0.9 ? "market" : "short";
-    // Beijing wall time (UTC+8) over two years.
+    // Beijing wall time (UTC+8) over the span.
     const local = new Date(start + Math.floor(rng.next() * span) + 8 * 3600_000);
     const ymd = `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
     const hms = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;

@@ -43,9 +43,10 @@ const termWindowCount = (kind: string, key: string, now: string, since: string, 
   `(SELECT count(*) FROM post_terms AS w WHERE w.kind = ${kind} AND w.key = ${key} AND w.published_at > ${since}
      AND w.published_at <= ${now} AND ${older(t, id, "w.published_at", "w.post_id")})`;
 
+/** A feed row's columns; SQLite also counts the fragment's UTF-8 bytes, so the Worker never has to. */
 const feedCols = (fragment: string) =>
   `p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.created_at, p.summary, p.categories, p.tags,
-   p.first_image, p.feed_key, ${fragment} AS fragment`;
+   p.first_image, p.feed_key, ${fragment} AS fragment, length(CAST(${fragment} AS BLOB)) AS fragment_bytes`;
 
 /**
  * The items of a site feed page: `?1` now, `?2`/`?3` cursor, `?4` count, `?5`/`?6` the key of the

@@ -319,6 +319,7 @@ export interface FeedRow {
   firstImage: string | null;
   fragment: string | null;
   fragmentKey: string | null;
+  fragmentBytes: number | null;
   bodyHtml: string | null;
 }
 
@@ -336,6 +337,7 @@ interface FeedSqlRow {
   first_image: string | null;
   feed_key: string | null;
   fragment: string | null;
+  fragment_bytes: number | null;
   body_html: string | null;
 }
 
@@ -365,24 +367,57 @@ export async function feedRows(
   return results.map(toFeedRow);
 }
 
-function toFeedRow(r: FeedSqlRow): FeedRow {
-  return {
-    id: r.id,
-    slug: r.slug,
-    title: r.title,
-    path: r.path,
-    publishedAt: r.published_at,
-    updatedAt: r.updated_at,
-    createdAt: r.created_at,
-    summary: r.summary,
-    categories: list(r.categories),
-    tags: list(r.tags),
-    firstImage: r.first_image,
-    fragment: r.fragment,
-    fragmentKey: r.feed_key,
-    bodyHtml: r.body_html ?? null,
-  };
+/**
+ * A feed row: plain fields, but categories and tags parsed only when an entry is rendered now (its
+ * stored fragment missing or stale), so a thousand-item feed does not parse two thousand JSON
+ * arrays it never uses.
+ */
+class FeedRowView implements FeedRow {
+  // `declare`: fields assigned in the constructor, not defined first (define semantics cost per row).
+  declare readonly id: number;
+  declare readonly slug: string;
+  declare readonly title: string;
+  declare readonly path: string;
+  declare readonly publishedAt: number;
+  declare readonly updatedAt: number;
+  declare readonly createdAt: number;
+  declare readonly summary: string;
+  declare readonly firstImage: string | null;
+  declare readonly fragment: string | null;
+  declare readonly fragmentKey: string | null;
+  declare readonly fragmentBytes: number | null;
+  declare readonly bodyHtml: string | null;
+  declare private readonly raw: FeedSqlRow;
+  declare private parsed?: { categories: string[]; tags: string[] };
+  constructor(r: FeedSqlRow) {
+    this.id = r.id;
+    this.slug = r.slug;
+    this.title = r.title;
+    this.path = r.path;
+    this.publishedAt = r.published_at;
+    this.updatedAt = r.updated_at;
+    this.createdAt = r.created_at;
+    this.summary = r.summary;
+    this.firstImage = r.first_image;
+    this.fragment = r.fragment;
+    this.fragmentKey = r.feed_key;
+    this.fragmentBytes = r.fragment_bytes ?? null;
+    this.bodyHtml = r.body_html ?? null;
+    this.raw = r;
+  }
+  private terms() {
+    this.parsed ??= { categories: list(this.raw.categories), tags: list(this.raw.tags) };
+    return this.parsed;
+  }
+  get categories(): string[] {
+    return this.terms().categories;
+  }
+  get tags(): string[] {
+    return this.terms().tags;
+  }
 }
+
+const toFeedRow = (r: FeedSqlRow): FeedRow => new FeedRowView(r);
 
 /** The terms (with their names) that cache tags `kind:key` stand for; unknown ones are left out. */
 export async function termsByKey(db: Db, keys: [TermKind, string][]): Promise<Term[]> {

@@ -105,7 +105,7 @@ export const PRUNE_TERMS: Statement = {
 /** Stored hashes and feed keys of the given slugs (any number: one JSON parameter). */
 export function selectHashes(slugs: string[]): Statement {
   return {
-    sql: "SELECT slug, hash, feed_key FROM posts WHERE slug IN (SELECT value FROM json_each(?1))",
+    sql: "SELECT slug, hash, feed_key, created_at, updated_at FROM posts WHERE slug IN (SELECT value FROM json_each(?1))",
     params: [JSON.stringify(slugs)],
   };
 }

@@ -76,15 +76,20 @@ export async function planPosts(db: Executor, posts: PostRecord[]): Promise<Map<
  */
 async function planWrites(db: Executor, posts: StoredPost[]) {
   const outcome = new Map<string, Outcome>();
-  const refresh: StoredPost[] = [];
+  /** Unchanged posts whose entries need rendering again, with the time they count as updated (0: never). */
+  const refresh: { post: StoredPost; updatedAt: number }[] = [];
   if (!posts.length) return { outcome, refresh };
-  const rows = await db.all<{ slug: string; hash: string; feed_key: string | null }>(selectHashes(posts.map((p) => p.slug)));
+  const rows = await db.all<{ slug: string; hash: string; feed_key: string | null; created_at: number; updated_at: number }>(
+    selectHashes(posts.map((p) => p.slug)),
+  );
   const stored = new Map(rows.map((r) => [r.slug, r]));
   for (const p of posts) {
     const old = stored.get(p.slug);
     outcome.set(p.slug, old === undefined ? "inserted" : old.hash === p.hash ? "unchanged" : "updated");
     // Same content: its entries are replaced only when rendered for another site or by other code.
-    if (old && old.hash === p.hash && p.feed && !sameRendering(p.feed.key, old.feed_key)) refresh.push(p);
+    if (old && old.hash === p.hash && p.feed && !sameRendering(p.feed.key, old.feed_key)) {
+      refresh.push({ post: p, updatedAt: old.updated_at > old.created_at ? old.updated_at : 0 });
+    }
   }
   return { outcome, refresh };
 }
@@ -134,8 +139,13 @@ export async function syncPosts(
     const byPost = new Map(updated.map((p, i) => [p, entries[i] ?? null]));
     changed = changed.map((p) => (byPost.has(p) ? { ...p, feed: byPost.get(p) } : p));
   }
-  for (let i = 0; i < refresh.length; i += REFRESH_BATCH)
-    await db.batch(refresh.slice(i, i + REFRESH_BATCH).map(updateFeedEntries));
+  // An edited post's entries are dated at its last write, not at publication as the parse threads render them.
+  const refreshed = refresh.map(({ post, updatedAt }) =>
+    updatedAt ? { ...post, feed: opts.refreshEntries?.([post], updatedAt)[0] ?? null } : post,
+  );
+  for (let i = 0; i < refreshed.length; i += REFRESH_BATCH) {
+    await db.batch(refreshed.slice(i, i + REFRESH_BATCH).map(updateFeedEntries));
+  }
   const write = async (group: StoredPost[]) => {
     try {
       await db.batch(db.inProcess ? writePostRows(group, now) : writePosts(group, now));

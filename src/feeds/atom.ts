@@ -13,7 +13,7 @@ import { CONTENT_MARK, cdata, escapeHtml, forAttr, forCdata, forText, restoreXml
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
 const END = "\n</feed>";
 const OPEN = "\n    <entry>\n";
-const CONTENT = `\n        <content type="html"><![CDATA[${CONTENT_MARK}]]></content>`;
+const CONTENT = `<content type="html"><![CDATA[${CONTENT_MARK}]]></content>`;
 // The package derives an enclosure's type from the URL's extension ("image/jpg", "image/aspx").
 const ENCLOSURE = /(<link rel="enclosure" href="([^"]*)" type=")[^"]*("\/>)/g;
 
@@ -70,6 +70,6 @@ export const atom: FeedWriter = {
     return splitEntries(xml, OPEN, "\n    </entry>", entries.length).map((f) => slotContent(f, CONTENT));
   },
 
-  content: (html) => (html === null ? "" : `\n        <content type="html">${cdata(html)}</content>`),
+  content: (html) => (html === null ? null : `<content type="html">${cdata(html)}</content>`),
   separator: "",
 };

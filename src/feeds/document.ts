@@ -9,7 +9,7 @@
  * document early with a `next` link to the rest.
  */
 import type { SiteConfig } from "../config";
-import { cleanText, squash, utf8Length } from "../content/text";
+import { cleanText, squash } from "../content/text";
 import { entryUpdated, toEntry } from "./entry";
 import { keyFor } from "./fragments";
 import type { Channel, ChannelInput, FeedItem, FeedWriter } from "./model";
@@ -64,6 +64,23 @@ function fullBody(config: SiteConfig, item: FeedItem): string {
   return `<p>${escapeHtml(e.summary || e.title)}</p>`;
 }
 
+/** Scratch space for counting UTF-8 bytes natively (encodeInto), grown as needed; holds nothing between calls. */
+let scratch = new Uint8Array(1 << 16);
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of `s`: the native encoder is far cheaper than counting in JavaScript. */
+function utf8Bytes(s: string): number {
+  if (scratch.length < s.length * 3) scratch = new Uint8Array(s.length * 3);
+  return encoder.encodeInto(s, scratch).written;
+}
+
+/**
+ * The feed document. Sizes come from what is already known (the database gives each stored
+ * fragment's UTF-8 length; only entries rendered now and the full bodies are counted here), so a
+ * thousand-entry document is never encoded just to be measured. A document within the cap is
+ * built once; a larger one drops bodies that do not fit (their entries keep their summary) and
+ * ends at the first entry that does not fit, with a `next` link to the rest.
+ */
 export function renderDocument(
   writer: FeedWriter,
   config: SiteConfig,
@@ -71,41 +88,101 @@ export function renderDocument(
   items: FeedItem[],
   opts: DocumentOptions,
 ): string {
-  const stale = items.filter((i) => !(i.fragment && i.fragmentKey === keyFor(config, i)));
-  const rendered = stale.length
-    ? writer.fragments(
-        stale.map((i) => toEntry(config, i)),
-        config.author,
-      )
-    : [];
-  const fragments = new Map(stale.map((item, n) => [item, rendered[n] as string]));
+  const fragments: string[] = [];
+  /** UTF-8 bytes of each entry with its default content (SLOT markers are one byte each). */
+  const plain: number[] = [];
+  const stale: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as FeedItem;
+    if (item.fragment && item.fragmentKey === keyFor(config, item)) {
+      fragments.push(item.fragment);
+      plain.push(item.fragmentBytes ?? utf8Bytes(item.fragment));
+    } else {
+      fragments.push("");
+      plain.push(0);
+      stale.push(i);
+    }
+  }
+  if (stale.length) {
+    const rendered = writer.fragments(
+      stale.map((i) => toEntry(config, items[i] as FeedItem)),
+      config.author,
+    );
+    stale.forEach((i, k) => {
+      fragments[i] = rendered[k] as string;
+      plain[i] = utf8Bytes(rendered[k] as string);
+    });
+  }
+  for (let i = 0; i < items.length; i++) plain[i] = (plain[i] as number) - slots(fragments[i] as string).markers;
+  const bodies = items.map((item, i) =>
+    i < opts.fullItems && item.bodyHtml !== null
+      ? writer.content(fullBody(config, item), () => squash(cleanText(item.summary)))
+      : null,
+  );
+  /** Bytes of each entry with its body instead of its default content. */
+  const full = bodies.map((b, i) =>
+    b === null ? 0 : (plain[i] as number) - defaultBytes(fragments[i] as string) + utf8Bytes(b),
+  );
 
   const maxBytes = opts.maxBytes ?? MAX_DOCUMENT_BYTES;
   // The frame as large as it can get (a `next` link after the last item) bounds what entries may use.
   const lastNext = items.length && opts.nextPathAfter ? opts.nextPathAfter(items.length - 1) : input.nextPath;
   const widest = writer.frame(channelOf(config, input, opts.hubUrl, lastNext ?? input.nextPath, 0));
-  let budget = maxBytes - utf8Length(widest.head) - utf8Length(widest.tail) - 64;
-
-  const pieces: string[] = [];
-  let updated = 0;
-  for (const [i, item] of items.entries()) {
-    const fragment = fragments.get(item) ?? (item.fragment as string);
-    const summary = squash(cleanText(item.summary));
-    const fill = (html: string | null) => fragment.replace(SLOT, () => writer.content(html, summary));
-    let piece = i < opts.fullItems && item.bodyHtml !== null ? fill(fullBody(config, item)) : fill(null);
-    let size = utf8Length(piece) + writer.separator.length;
-    if (size > budget && i < opts.fullItems) {
-      piece = fill(null);
-      size = utf8Length(piece) + writer.separator.length;
+  let budget = maxBytes - utf8Bytes(widest.head) - utf8Bytes(widest.tail) - 64;
+  let shown = 0;
+  for (let i = 0; i < items.length; i++) {
+    const sep = shown ? writer.separator.length : 0;
+    if (bodies[i] != null && (full[i] as number) + sep <= budget) {
+      budget -= (full[i] as number) + sep;
+    } else {
+      bodies[i] = null;
+      if ((plain[i] as number) + sep > budget) break;
+      budget -= (plain[i] as number) + sep;
     }
-    if (size > budget) break;
-    budget -= size;
-    pieces.push(piece);
-    updated = Math.max(updated, entryUpdated(item));
+    shown++;
   }
   // Ended early: the next page starts after the last entry shown (after the first, if even it did not fit).
-  const nextPath =
-    pieces.length < items.length && opts.nextPathAfter ? opts.nextPathAfter(Math.max(pieces.length - 1, 0)) : input.nextPath;
+  const nextPath = shown < items.length && opts.nextPathAfter ? opts.nextPathAfter(Math.max(shown - 1, 0)) : input.nextPath;
+  return assemble(writer, config, input, items, fragments, bodies, opts, nextPath, shown);
+}
+
+/** Where a fragment's slot is: one SLOT (nothing by default) or two around its default content. */
+function slots(fragment: string): { open: number; end: number; markers: number } {
+  const open = fragment.indexOf(SLOT);
+  const close = fragment.indexOf(SLOT, open + 1);
+  return close < 0 ? { open, end: open, markers: 1 } : { open, end: close, markers: 2 };
+}
+
+/** UTF-8 bytes of a fragment's default content. */
+function defaultBytes(fragment: string): number {
+  const { open, end } = slots(fragment);
+  return end > open ? utf8Bytes(fragment.slice(open + 1, end)) : 0;
+}
+
+/** The document of the first `count` items: each fragment with its slot filled, in order. */
+function assemble(
+  writer: FeedWriter,
+  config: SiteConfig,
+  input: ChannelInput,
+  items: FeedItem[],
+  fragments: string[],
+  bodies: (string | null)[],
+  opts: DocumentOptions,
+  nextPath: string | null,
+  count: number,
+): string {
+  // Slices, joined once: one flat string (a rope of thousands of pieces costs far more to encode).
+  const parts: string[] = [""];
+  let updated = 0;
+  for (let i = 0; i < count; i++) {
+    const fragment = fragments[i] as string;
+    const { open, end } = slots(fragment);
+    if (i) parts.push(writer.separator);
+    parts.push(fragment.slice(0, open), bodies[i] ?? fragment.slice(open + 1, end), fragment.slice(end + 1));
+    updated = Math.max(updated, entryUpdated(items[i] as FeedItem));
+  }
   const { head, tail } = writer.frame(channelOf(config, input, opts.hubUrl, nextPath, updated));
-  return head + pieces.join(writer.separator) + tail;
+  parts[0] = head;
+  parts.push(tail);
+  return parts.join("");
 }

@@ -29,17 +29,15 @@ function fnv(text: string): string {
   return ((h2 >>> 0) * 2097152 + ((h1 >>> 0) & 0x1fffff)).toString(36);
 }
 
-const keys = new Map<string, string>();
+/** The config the key was last computed for (one per isolate in practice: a feed asks for it per entry). */
+let last: { config: SiteConfig; key: string } | null = null;
 
 /** The part of every fragment key that names the site config and the entry code. */
 export function fragmentKey(config: SiteConfig): string {
-  const input = `${FEEDS_VERSION}\n${config.siteUrl}\n${config.author}`;
-  let key = keys.get(input);
-  if (!key) {
-    key = `${FEEDS_VERSION}-${fnv(input)}`;
-    keys.set(input, key);
+  if (last?.config !== config) {
+    last = { config, key: `${FEEDS_VERSION}-${fnv(`${FEEDS_VERSION}\n${config.siteUrl}\n${config.author}`)}` };
   }
-  return key;
+  return last.key;
 }
 
 /** The key a fragment of `post` must carry to be used for it under `config`. */

@@ -11,6 +11,7 @@ export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
 
 interface Json10Item {
   author?: { name?: string; url?: string };
+  summary?: string;
   [key: string]: unknown;
 }
 
@@ -62,16 +63,19 @@ export const json: FeedWriter = {
     }
     const { items } = JSON.parse(feed.json1()) as { items: Json10Item[] };
     if (items.length !== entries.length) throw new Error("feed package changed its JSON items");
-    return items.map(({ author: a, ...item }) => {
+    // JSON Feed requires content_html or content_text. By default an entry carries its summary as
+    // content_text (written here between two SLOTs, and not a second time as `summary`); a full
+    // entry's summary and body replace it.
+    return items.map(({ author: a, summary: _, ...item }, i) => {
       const text = JSON.stringify(a ? { ...item, authors: [a] } : item);
       const at = text.indexOf(CONTENT);
       if (at < 0) throw new Error("feed package changed its JSON content member");
-      return text.slice(0, at) + SLOT + text.slice(at + CONTENT.length);
+      const summary = `"content_text":${JSON.stringify((entries[i] as (typeof entries)[number]).summary)}`;
+      return `${text.slice(0, at)}${SLOT}${summary}${SLOT}${text.slice(at + CONTENT.length)}`;
     });
   },
 
-  // JSON Feed requires content_html or content_text: an entry past the full ones carries its summary as text.
   content: (html, summary) =>
-    html === null ? `"content_text":${JSON.stringify(summary)}` : `"content_html":${JSON.stringify(html)}`,
+    html === null ? null : `${summary() ? `"summary":${JSON.stringify(summary())},` : ""}"content_html":${JSON.stringify(html)}`,
   separator: ",",
 };

@@ -30,6 +30,8 @@ export interface FeedItem extends FeedPost {
   fragment: string | null;
   /** What the stored fragments were rendered for (fragmentKey); another key means stale. */
   fragmentKey: string | null;
+  /** UTF-8 bytes of the stored fragment, when the database counted them. */
+  fragmentBytes?: number | null;
   /** Sanitized HTML, relative URLs allowed; null when the entry carries its summary only. */
   bodyHtml: string | null;
 }
@@ -95,10 +97,13 @@ export interface Entry {
 export interface FeedWriter {
   /** The document around the entries (the package's output for no entries, plus what it cannot write). */
   frame(channel: Channel): { head: string; tail: string };
-  /** Each entry as the package writes it, with SLOT where its content goes. */
+  /**
+   * Each entry as the package writes it, with SLOT where its content goes; what stands between two
+   * SLOTs is the entry's content when it carries no body.
+   */
   fragments(entries: Entry[], author: string): string[];
-  /** What fills SLOT: the full body (absolute URLs, cleaned), or null for the summary alone. */
-  content(html: string | null, summary: string): string;
+  /** What replaces the slot for a full body (absolute URLs, cleaned); null: the fragment's own default. */
+  content(html: string | null, summary: () => string): string | null;
   /** Written between two fragments. */
   separator: string;
 }

@@ -14,7 +14,7 @@ import { CONTENT_MARK, cdata, escapeHtml, forCdata, forText, restoreXml, slotCon
 const CHANNEL = "<channel>";
 const END = "\n    </channel>\n</rss>";
 const OPEN = "\n        <item>\n";
-const CONTENT = `\n            <content:encoded><![CDATA[${CONTENT_MARK}]]></content:encoded>`;
+const CONTENT = `<content:encoded><![CDATA[${CONTENT_MARK}]]></content:encoded>`;
 /** Namespaces the entries use; the package declares them only when it writes entries itself. */
 const NAMESPACES: [string, string][] = [
   ["dc", "http://purl.org/dc/elements/1.1/"],
@@ -74,6 +74,6 @@ export const rss: FeedWriter = {
     return splitEntries(xml, OPEN, "\n        </item>", entries.length).map((f) => slotContent(f, CONTENT));
   },
 
-  content: (html) => (html === null ? "" : `\n            <content:encoded>${cdata(html)}</content:encoded>`),
+  content: (html) => (html === null ? null : `<content:encoded>${cdata(html)}</content:encoded>`),
   separator: "",
 };

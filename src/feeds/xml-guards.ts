@@ -62,10 +62,11 @@ export function splitEntries(xml: string, open: string, close: string, count: nu
     throw new Error(`feed package output has ${parts.length} entries where ${count} were given`);
   }
   if (last >= 0) parts[last] = (parts[last] as string).slice(0, (parts[last] as string).lastIndexOf(close) + close.length);
-  return parts.map((p) => open + p);
+  // The package's indentation is the only line break an entry holds: dropped, it saves a tenth of a feed's bytes.
+  return parts.map((p) => (open + p).replace(/\n +/g, ""));
 }
 
-/** Swaps the content element the package wrote around CONTENT_MARK for SLOT. */
+/** Swaps the content element the package wrote around CONTENT_MARK (indentation dropped) for SLOT. */
 export function slotContent(fragment: string, element: string): string {
   const at = fragment.indexOf(element);
   if (at < 0) throw new Error("feed package changed its content element");

@@ -224,6 +224,40 @@ describe("re-runs, changes, duplicates and dry runs", () => {
       const changed = after.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[i]));
       expect(changed.map((c) => c.slug)).toEqual(["202303042400000004"]);
       expect(changed[0]?.created_at).toBe(before.find((b) => b.slug === "202303042400000004")?.created_at);
+      // Its feed entries were rendered again, dated as updated at the write (the key ends with that date).
+      const [edited] = rows(dir, "SELECT feed_key, updated_at FROM posts WHERE slug = '202303042400000004'");
+      expect(edited?.feed_key).toMatch(new RegExp(`:${edited?.updated_at}$`));
+    },
+    SLOW,
+  );
+
+  it(
+    "stores each post's feed entries, and only renders them again, content untouched, when the site's author changes",
+    () => {
+      const entries = () => rows(dir, "SELECT slug, feed_key, feed_atom, feed_rss, feed_json FROM posts ORDER BY slug");
+      for (const e of entries()) {
+        expect(e.feed_key, String(e.slug)).toMatch(/^[0-9a-f]{12}-\w+:\d+$/);
+        expect(e.feed_atom).toMatch(/^<entry>[^\n]*\u0007[^\n]*<\/entry>$/);
+        expect(e.feed_rss).toMatch(/^<item>[^\n]*<\/item>$/);
+        // JSON: the summary as content_text between two slot marks, a valid item once they are dropped.
+        expect(JSON.parse(String(e.feed_json).replaceAll("\u0007", ""))).toHaveProperty("content_text");
+      }
+      const conf = temp("author");
+      const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+        .replace(/^SITE_AUTHOR = .*$/m, 'SITE_AUTHOR = "另一位作者"')
+        .replace(/^migrations_dir = .*$/m, `migrations_dir = "${join(ROOT, "migrations")}"`);
+      writeFileSync(join(conf, "wrangler.toml"), toml);
+      const before = snapshot(dir);
+      const keys = entries().map((e) => e.feed_key);
+      const r = runSeed(["--config", join(conf, "wrangler.toml"), "--persist-to", dir, "--json", posts]);
+      expect(expectReportShape(r)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
+      expect(snapshot(dir)).toEqual(before);
+      const after = entries();
+      after.forEach((e, i) => expect(e.feed_key).not.toBe(keys[i]));
+      for (const e of after) expect(e.feed_atom).toContain("另一位作者");
+      // And back: the original config renders them again once more, nothing else.
+      expect(expectReportShape(runSeed(["--persist-to", dir, "--json", posts]))).toMatchObject({ unchanged: 4 });
+      expect(entries().map((e) => e.feed_key)).toEqual(keys);
     },
     SLOW,
   );

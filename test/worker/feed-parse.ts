@@ -161,7 +161,7 @@ function parseJson(body: string): ParsedFeed {
       link: String(i.url),
       title: String(i.title ?? ""),
       summary: String(i.summary ?? ""),
-      content: String(i.content_html),
+      content: String(i.content_html ?? i.content_text ?? ""),
       published: Date.parse(String(i.date_published)),
       updated: Date.parse(String(i.date_modified)),
       author: String((i.authors as Node[] | undefined)?.[0]?.name ?? ""),

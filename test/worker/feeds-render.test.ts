@@ -10,7 +10,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cleanText, squash, stripHtml } from "../../src/content/text";
-import { type ChannelInput, fragmentsToStore, MAX_DOCUMENT_BYTES, renderFeed } from "../../src/feeds";
+import { type ChannelInput, fragmentsToStore, MAX_DOCUMENT_BYTES } from "../../src/feeds";
+import { renderFeedText } from "../support/render-feed";
 import { absolutizeHtml, entryIdPath, imageType } from "../../src/feeds/urls";
 import type { FeedFormat } from "../../src/urls";
 import { asItems, hostilePosts, hostileText, type TestPost } from "../support/hostile-text";
@@ -42,7 +43,7 @@ describe("src/feeds renders any text as well-formed feeds", () => {
     it(`${format}: well-formed, every field carried over`, () => {
       fc.assert(
         fc.property(hostilePosts, hostileText, (posts, label) => {
-          const { body, contentType } = renderFeed(format, config, channel(label), asItems(posts), OPTS);
+          const { body, contentType } = renderFeedText(format, config, channel(label), asItems(posts), OPTS);
           expect(contentType).toMatch(/; charset=utf-8$/);
           const feed = parseFeed(format, body);
           expect(feed.entries).toHaveLength(posts.length);
@@ -84,7 +85,7 @@ describe("src/feeds renders any text as well-formed feeds", () => {
       tags: [],
     };
     for (const format of ["atom", "rss"] as FeedFormat[]) {
-      const { body } = renderFeed(format, config, channel("]]>"), asItems([p]), OPTS);
+      const { body } = renderFeedText(format, config, channel("]]>"), asItems([p]), OPTS);
       const e = parseFeed(format, body).entries[0];
       expect(e?.title).toBe("]]>]]>]]]>");
       expect(e?.content).toBe("<p>]]>]]></p>]]>");
@@ -108,7 +109,7 @@ describe("src/feeds renders any text as well-formed feeds", () => {
     });
     const posts = [post(0, "<p>\u00041\u0004 zero</p>"), post(1, "<p>one \u00040\u0004</p>"), post(2, "<p>\\u00040\\u0004</p>")];
     for (const format of ["atom", "rss"] as FeedFormat[]) {
-      const { body } = renderFeed(format, config, channel("c"), asItems(posts), OPTS);
+      const { body } = renderFeedText(format, config, channel("c"), asItems(posts), OPTS);
       expect(parseFeed(format, body).entries.map((e) => e.content)).toEqual([
         "<p>1 zero</p>",
         "<p>one 0</p>",
@@ -135,20 +136,21 @@ describe("src/feeds renders any text as well-formed feeds", () => {
     // Three bodies just under D1's 2 MB row limit.
     const posts = [0, 1, 2].map((i) => big(i, 1_990_000));
     for (const format of ["atom", "rss", "json"] as FeedFormat[]) {
-      const { body } = renderFeed(format, config, channel("big"), asItems(posts), OPTS);
+      const { body } = renderFeedText(format, config, channel("big"), asItems(posts), OPTS);
       expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES);
       const entries = parseFeed(format, body).entries;
       expect(entries.map((e) => e.title)).toEqual(["big 0", "big 1", "big 2"]);
       // The first body fits alone (with the frame); the others would not.
       expect(entries.map((e) => e.content.length > 1_000_000)).toEqual([true, false, false]);
-      expect(entries.map((e) => e.summary)).toEqual(["summary 0", "summary 1", "summary 2"]);
+      // JSON Feed carries a summary-only entry's summary as its content_text.
+      expect(entries.map((e) => e.summary || e.content)).toEqual(["summary 0", "summary 1", "summary 2"]);
     }
   });
 
   it("fills the budget in order: full bodies while they fit, then summaries, then ends early with a next link", () => {
     const posts = Array.from({ length: 40 }, (_, i) => big(i, 30_000));
     for (const format of ["atom", "rss", "json"] as FeedFormat[]) {
-      const { body } = renderFeed(format, config, channel("big"), asItems(posts), {
+      const { body } = renderFeedText(format, config, channel("big"), asItems(posts), {
         ...OPTS,
         maxBytes: 100_000,
         nextPathAfter: (i) => `/feed/x.xml?before=${i}`,
@@ -167,9 +169,12 @@ describe("src/feeds renders any text as well-formed feeds", () => {
   it("carries full bodies in the first FEED_FULL_ITEMS entries only", () => {
     const posts = Array.from({ length: 8 }, (_, i) => big(i, 50));
     for (const format of ["atom", "rss", "json"] as FeedFormat[]) {
-      const feed = parseFeed(format, renderFeed(format, config, channel("c"), asItems(posts), { ...OPTS, fullItems: 3 }).body);
+      const feed = parseFeed(
+        format,
+        renderFeedText(format, config, channel("c"), asItems(posts), { ...OPTS, fullItems: 3 }).body,
+      );
       expect(feed.entries.map((e) => e.content.includes("xxxxx"))).toEqual([true, true, true, false, false, false, false, false]);
-      expect(feed.entries.map((e) => e.summary)).toEqual(posts.map((p) => p.summary));
+      expect(feed.entries.map((e) => e.summary || e.content)).toEqual(posts.map((p) => p.summary));
     }
   });
 
@@ -185,8 +190,8 @@ describe("src/feeds renders any text as well-formed feeds", () => {
         for (const format of ["atom", "rss", "json"] as FeedFormat[]) {
           // Stored fragments are dated at publication; so are these posts when never edited.
           const fresh = asItems(posts.map((p) => ({ ...p, updatedAt: 0, createdAt: 0 })));
-          const live = renderFeed(format, config, channel("c"), fresh, OPTS).body;
-          const fromStore = renderFeed(
+          const live = renderFeedText(format, config, channel("c"), fresh, OPTS).body;
+          const fromStore = renderFeedText(
             format,
             config,
             channel("c"),
@@ -206,14 +211,14 @@ describe("src/feeds renders any text as well-formed feeds", () => {
     const item = { ...asItems([p as TestPost])[0], fragment: other?.atom ?? null, fragmentKey: other?.key ?? null } as ReturnType<
       typeof asItems
     >[number];
-    const body = renderFeed("atom", config, channel("c"), [item], OPTS).body;
+    const body = renderFeedText("atom", config, channel("c"), [item], OPTS).body;
     expect(body).not.toContain("elsewhere.example");
     expect(parseFeed("atom", body).entries[0]?.link).toBe("https://finews.withounder.com/c/big0.html");
   });
 
   it("dates an empty feed at the epoch, never at the request", () => {
     for (const format of ["atom", "rss"] as FeedFormat[]) {
-      const feed = parseFeed(format, renderFeed(format, config, channel("x"), [], OPTS).body);
+      const feed = parseFeed(format, renderFeedText(format, config, channel("x"), [], OPTS).body);
       expect(feed.entries).toEqual([]);
       expect(feed.updated).toBe(0);
     }

@@ -4,7 +4,8 @@
  * disk: the real seed script creates the database (migrations, Miniflare's
  * file) from the first post, then the remaining posts stream from the corpus
  * generator through the same parser (src/content) and the same write path
- * (src/db/sync over the seed's local executor, scripts/lib/local-d1). Only
+ * (src/db/sync over the seed's local executor, scripts/lib/local-d1), feed
+ * entries included. Only
  * reading files and the parse threads are left out; the seed's own throughput
  * is measured separately on the real command.
  */
@@ -13,11 +14,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
+import { readConfig } from "../../../src/config";
 import { syncPosts } from "../../../src/db/sync";
+import { fragmentsToStore } from "../../../src/feeds";
 import { openLocalD1 } from "../../lib/local-d1";
 import { smallBodyCorpus } from "./corpus";
+import { dbFormat } from "./context";
 import { d1File } from "./d1file";
-import { ROOT } from "./env";
+import { ROOT, siteVars } from "./env";
 import { runMeasured } from "./proc";
 
 const CTX = {
@@ -43,8 +47,8 @@ export async function buildSmallBodyDb(
 ): Promise<Built> {
   const stamp = join(persistDir, ".bench-db");
   if (existsSync(stamp)) {
-    const prev = JSON.parse(readFileSync(stamp, "utf8")) as Built & { count: number; seed: string };
-    if (prev.count === count && prev.seed === seed) return { ...prev, cached: true };
+    const prev = JSON.parse(readFileSync(stamp, "utf8")) as Built & { count: number; seed: string; format?: string };
+    if (prev.count === count && prev.seed === seed && prev.format === dbFormat()) return { ...prev, cached: true };
   }
   const started = performance.now();
   rmSync(persistDir, { recursive: true, force: true });
@@ -64,7 +68,16 @@ export async function buildSmallBodyDb(
   const local = openLocalD1(d1File(persistDir) as string);
   let posts = 1;
   let rejected = 0;
-  const flush = (group: PostRecord[]) => syncPosts(local.db, group, Date.now());
+  const site = readConfig(siteVars());
+  // With their feed entries, as the seed's parse threads render them.
+  const flush = (group: PostRecord[]) => {
+    const entries = fragmentsToStore(site, group);
+    return syncPosts(
+      local.db,
+      group.map((p, i) => ({ ...p, feed: entries[i] ?? null })),
+      Date.now(),
+    );
+  };
   try {
     let group: PostRecord[] = [];
     const enc = new TextEncoder();
@@ -90,6 +103,6 @@ export async function buildSmallBodyDb(
     await local.close();
   }
   const built = { posts, rejected, seconds: (performance.now() - started) / 1000, cached: false };
-  writeFileSync(stamp, JSON.stringify({ ...built, count, seed }));
+  writeFileSync(stamp, JSON.stringify({ ...built, count, seed, format: dbFormat() }));
   return built;
 }

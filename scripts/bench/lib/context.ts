@@ -4,11 +4,12 @@
  * and the shared databases, built once per run and reused across suites and
  * across runs (a 100,000-post seed takes minutes).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureCorpus } from "./corpus";
 import { countPosts } from "./d1file";
-import { WORK } from "./env";
+import { FEEDS_VERSION } from "../../../src/render-version";
+import { ROOT, WORK } from "./env";
 import { type Measured, runMeasured } from "./proc";
 
 export interface Sizes {
@@ -32,6 +33,8 @@ export interface Sizes {
   inprocRequests: number;
   loadSeconds: number;
   loadConnections: number;
+  /** Posts of the live day replayed by the firehose suite. */
+  liveDay: number;
 }
 
 export const FULL: Sizes = {
@@ -51,6 +54,7 @@ export const FULL: Sizes = {
   inprocRequests: 2_000,
   loadSeconds: 60,
   loadConnections: 64,
+  liveDay: 6_000,
 };
 
 export const QUICK: Sizes = {
@@ -70,6 +74,7 @@ export const QUICK: Sizes = {
   inprocRequests: 300,
   loadSeconds: 10,
   loadConnections: 16,
+  liveDay: 1_500,
 };
 
 export interface Ctx {
@@ -124,16 +129,29 @@ export interface SeedReport {
   warnings: unknown[];
 }
 
+/**
+ * What a stored database was built by: its migrations and the code that writes feed entries. A
+ * database built by other code is built again rather than measured.
+ */
+export const dbFormat = () =>
+  `${readdirSync(join(ROOT, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .join(",")}|${FEEDS_VERSION}`;
+
+/** The stamp a database of `count` posts carries. */
+export const dbStamp = (count: number) => `${count}|${dbFormat()}`;
+
 /** The main database (ctx.sizes.main generated posts), seeded by the real seed script unless already there. */
 export async function ensureMainDb(ctx: Ctx, root: string): Promise<string> {
   const corpus = mainCorpus(ctx);
   const db = mainDb(ctx);
   ensureCorpus(corpus, ctx.sizes.main, CORPUS_SEED);
   const stamp = join(db, ".bench-db");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === `${ctx.sizes.main}` && countPosts(db) >= ctx.sizes.main) return db;
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === dbStamp(ctx.sizes.main) && countPosts(db) >= ctx.sizes.main) return db;
   ctx.log(`  seeding ${ctx.sizes.main} posts into ${db} (not timed here)`);
+  rmSync(db, { recursive: true, force: true });
   mkdirSync(db, { recursive: true });
   await runSeedMeasured(db, [corpus], root);
-  writeFileSync(stamp, `${ctx.sizes.main}`);
+  writeFileSync(stamp, dbStamp(ctx.sizes.main));
   return db;
 }

@@ -6,7 +6,9 @@
  * database file. Node has no Cache API, so every request takes the render path.
  * process.cpuUsage() over many requests gives CPU per request; time inside the
  * (synchronous) SQLite calls is measured apart, because on Cloudflare a D1
- * query runs in the database, not in the Worker's CPU budget.
+ * query runs in the database, not in the Worker's CPU budget. Rows reach the
+ * Worker as D1 delivers them, JSON parsed into plain objects (the conversion
+ * is counted with the SQLite time).
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
@@ -56,11 +58,15 @@ class Statement {
     return new Statement(this.db, this.sql, params);
   }
   async all<T = Row>() {
-    const results = this.db.run(this.sql, this.params, (s, p) => s.all(...(p as never[]))) as T[];
+    // Rows arrive as D1 hands them over (JSON, parsed): plain objects, not node:sqlite's own.
+    const results = this.db.run(this.sql, this.params, (s, p) => JSON.parse(JSON.stringify(s.all(...(p as never[]))))) as T[];
     return { results, success: true, meta: {} };
   }
   async first<T = Row>(col?: string) {
-    const row = this.db.run(this.sql, this.params, (s, p) => s.get(...(p as never[]))) as Row | undefined;
+    const row = this.db.run(this.sql, this.params, (s, p) => {
+      const r = s.get(...(p as never[]));
+      return r === undefined ? undefined : JSON.parse(JSON.stringify(r));
+    }) as Row | undefined;
     if (!row) return null;
     return (col ? row[col] : row) as T;
   }

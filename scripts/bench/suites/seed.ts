@@ -10,7 +10,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureCorpus } from "../lib/corpus";
-import { CORPUS_SEED, type Ctx, mainCorpus, mainDb, runSeedMeasured, seedCommand } from "../lib/context";
+import { CORPUS_SEED, type Ctx, dbStamp, mainCorpus, mainDb, runSeedMeasured, seedCommand } from "../lib/context";
 import { ROOT, rel, WORK } from "../lib/env";
 import { runMeasured } from "../lib/proc";
 import { spread } from "../lib/stats";
@@ -66,7 +66,7 @@ export async function seedSuite(ctx: Ctx) {
     ctx.log(
       `  seed run ${i + 1}: ${n} posts in ${seconds.toFixed(1)} s, ${(n / seconds).toFixed(0)} posts/s, peak ${m.peakWorkMiB.toFixed(0)} MiB (seed process), ${m.peakTreeMiB.toFixed(0)} MiB (whole tree)`,
     );
-    if (last) writeFileSync(join(db, ".bench-db"), `${n}`);
+    if (last) writeFileSync(join(db, ".bench-db"), dbStamp(n));
     else rmSync(db, { recursive: true, force: true });
   }
   return {
