@@ -10,7 +10,7 @@ import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
 import type { StoredPost } from "../src/db/statements";
 import { type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
 import { fragmentsToStore } from "../src/feeds";
-import { parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
+import { npmSwallowedOptions, parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
 import {
   loadProjectConfig,
   localDatabaseExists,
@@ -195,6 +195,8 @@ async function main(): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   let args: SeedArgs;
   try {
+    const swallowed = npmSwallowedOptions(process.argv.slice(2), process.env);
+    if (swallowed) throw swallowed;
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
     if (err instanceof UsageError) {

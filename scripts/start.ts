@@ -1,52 +1,82 @@
 /**
  * @module scripts/start
- * `npm start`: apply local migrations, seed the bundled example posts when the
- * local D1 has no posts yet, then serve on http://localhost:8787 with
- * `wrangler dev`. Each step is the same command a maintainer would type.
+ * `npm start [-- --port N] [--persist-to DIR] [wrangler dev options…]`: bring the
+ * local D1 to the current migrations, seed the bundled example posts when it
+ * has no posts yet, then serve with `wrangler dev`. Never waits for input:
+ * migrations are applied the way the seed applies them (the same
+ * `d1_migrations` table wrangler keeps), not by wrangler's prompting command.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { ConfigError } from "../src/config";
+import { ensureMigrations } from "../src/db/migrations";
+import { loadProjectConfig, localDatabaseFile, openDatabase, readMigrationFiles } from "./lib/database";
 
 const root = join(import.meta.dirname, "..");
-const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const say = (s: string) => process.stderr.write(`start: ${s}\n`);
 
-function run(cmd: string, args: string[], capture = false): string {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: capture ? ["ignore", "pipe", "inherit"] : "inherit", encoding: "utf8" });
-  if (r.status !== 0) {
-    process.stderr.write(`start: '${[cmd, ...args].join(" ")}' failed (exit ${r.status})\n`);
-    process.exit(r.status ?? 1);
+/** `--port N` and `--persist-to DIR` (either spelling) are ours too; everything else goes to wrangler dev. */
+function options(argv: string[]): { port: string; persistTo: string | null; rest: string[] } {
+  let port = "8787";
+  let persistTo: string | null = null;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const m = /^--(port|persist-to)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) {
+      say(`${a} needs a value`);
+      process.exit(2);
+    }
+    if (m[1] === "port") port = value;
+    else persistTo = value;
   }
-  return r.stdout ?? "";
+  return { port, persistTo, rest };
 }
 
-run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
+async function prepare(persistTo: string | null): Promise<number> {
+  const project = await loadProjectConfig(join(root, "wrangler.toml"));
+  const { db, close } = await openDatabase(project, "local", persistTo);
+  try {
+    const { applied } = await ensureMigrations(db, readMigrationFiles(project.database.migrationsDir), "apply");
+    if (applied.length) say(`applied local migrations: ${applied.join(", ")} (${localDatabaseFile(project, persistTo)})`);
+    const rows = await db.all<{ n: number }>({ sql: "SELECT count(*) AS n FROM posts", params: [] });
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await close();
+  }
+}
 
-const out = run(
-  bin("wrangler"),
-  ["d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n FROM posts"],
-  true,
-);
-let count = 0;
+const { port, persistTo, rest } = options(process.argv.slice(2));
+let count: number;
 try {
-  count = Number(JSON.parse(out)[0]?.results?.[0]?.n ?? 0);
-} catch {
-  process.stderr.write(`start: could not read the post count from wrangler:\n${out}\n`);
-  process.exit(1);
+  count = await prepare(persistTo);
+} catch (err) {
+  say(err instanceof ConfigError ? err.message : `could not prepare the local database: ${(err as Error).message}`);
+  process.exit(2);
 }
 
+const persist = persistTo ? ["--persist-to", persistTo] : [];
 if (count === 0) {
-  process.stderr.write("start: local D1 is empty; seeding examples/posts\n");
+  say("the local database has no posts; seeding examples/posts");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const r = spawnSync(npm, ["run", "seed", "--", "--local", join(root, "examples/posts")], {
+  const r = spawnSync(npm, ["run", "seed", "--", "--local", ...persist, join(root, "examples/posts")], {
     cwd: root,
     stdio: "inherit",
     shell: process.platform === "win32",
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 } else {
-  process.stderr.write(`start: local D1 has ${count} posts; not seeding (run 'npm run seed -- PATH' to add more)\n`);
+  say(`the local database has ${count} posts; not seeding (add more with 'npm run seed -- PATH')`);
 }
 
-process.stderr.write("start: serving on http://localhost:8787\n");
-const dev = spawnSync(bin("wrangler"), ["dev", "--port", "8787", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+say(`serving on http://localhost:${port}/ (links stay on this origin; Ctrl-C stops)`);
+const dev = spawnSync(join(root, "node_modules", ".bin", "wrangler"), ["dev", "--port", port, ...persist, ...rest], {
+  cwd: root,
+  stdio: "inherit",
+});
 process.exit(dev.status ?? 0);

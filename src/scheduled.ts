@@ -7,7 +7,7 @@
  *  2. changed tags are purged from Workers Cache (http/purge);
  *  3. the WebSub hub hears of every feed that changed (jobs/websub), after
  *     the purge, so it fetches fresh copies;
- *  4. a few stored posts get feed entries for this site and code (jobs/backfill);
+ *  4. a few posts inside the feed window get feed entries for this site and code (jobs/backfill);
  *  5. change-log rows no cache can still depend on are dropped.
  * Locally: `wrangler dev --test-scheduled`, then GET /__scheduled.
  */
@@ -65,7 +65,7 @@ export async function scheduled(_event: ScheduledController, env: Env, ctx: Exec
     });
   }
   await run("entries", async () => {
-    const n = await backfillEntries(db, config);
+    const n = await backfillEntries(db, config, now);
     if (n) log("info", "rendered stored feed entries", { posts: n });
   });
   await run("prune", async () => {

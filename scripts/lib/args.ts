@@ -17,6 +17,53 @@ export class UsageError extends Error {}
 export const USAGE =
   "usage: npm run seed -- [--local | --remote] [--persist-to DIR] [--config PATH] [--dry-run] [--json] PATH...";
 
+/** The seed's own options, as npm names them in its environment (`npm_config_<name>`). */
+const OPTIONS = [
+  { flag: "--dry-run", takesValue: false },
+  { flag: "--json", takesValue: false },
+  { flag: "--remote", takesValue: false },
+  { flag: "--local", takesValue: false },
+  { flag: "--persist-to", takesValue: true },
+  { flag: "--config", takesValue: true },
+];
+
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * `npm run seed --dry-run posts/` (no `--`) hands `--dry-run` to npm, which keeps it as its own
+ * setting (`npm_config_dry_run=true`) and runs the seed without it: a dry run that writes. A seed
+ * option npm has in its environment but the seed did not receive is therefore refused before
+ * anything is read, with the command that says what was meant. Only under npm (npm_lifecycle_event).
+ */
+export function npmSwallowedOptions(argv: string[], env: Record<string, string | undefined>): UsageError | null {
+  if (!env.npm_lifecycle_event) return null;
+  const given = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const swallowed = OPTIONS.filter((o) => {
+    const v = env[`npm_config_${o.flag.slice(2).replaceAll("-", "_")}`];
+    return v !== undefined && v !== "" && !given(o.flag);
+  });
+  if (!swallowed.length) return null;
+  const names = swallowed.map((o) => o.flag).join(", ");
+  const valued = swallowed.filter((o) => o.takesValue);
+  const words = swallowed.flatMap((o) => {
+    const v = env[`npm_config_${o.flag.slice(2).replaceAll("-", "_")}`] as string;
+    return o.takesValue
+      ? [v === "true" ? `${o.flag} <${o.flag === "--config" ? "PATH" : "DIR"}>` : `${o.flag}=${quote(v)}`]
+      : [o.flag];
+  });
+  const script = env.npm_lifecycle_event;
+  const command = `npm run ${script} -- ${[...words, ...argv.map(quote)].join(" ")}`;
+  return new UsageError(
+    `npm took ${names} as its own option${swallowed.length > 1 ? "s" : ""}, so the seed never saw ${swallowed.length > 1 ? "them" : "it"}; ` +
+      "nothing was read or written. Options for the seed go after `--`:\n" +
+      `  ${command}` +
+      (valued.some((o) => env[`npm_config_${o.flag.slice(2).replaceAll("-", "_")}`] === "true")
+        ? "\n(npm left the value of that option among the paths above: move it back after the option.)"
+        : "") +
+      "\n(If the option comes from your npm configuration instead, remove it there.)",
+  );
+}
+
 export function parseArgs(argv: string[]): SeedArgs {
   const out: SeedArgs = { target: "local", persistTo: null, config: "wrangler.toml", dryRun: false, json: false, paths: [] };
   let sawLocal = false;

@@ -14,7 +14,7 @@ import type { SiteConfig } from "../../src/config";
 import { MAX_ROW_BYTES, type ParseContext, parsePost, rowBytes } from "../../src/content/post";
 import { utf8Length } from "../../src/content/text";
 import type { StoredPost } from "../../src/db/statements";
-import { fragmentsToStore } from "../../src/feeds";
+import { fragmentsToStore, storedWhenWritten } from "../../src/feeds";
 
 export interface PostFile {
   file: string;
@@ -36,7 +36,9 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
  */
 export function withFeedEntries(outcomes: FileOutcome[], site: SiteConfig | undefined): FileOutcome[] {
   if (!site) return outcomes;
-  const ok = outcomes.filter((o): o is FileOutcome & { ok: true } => o.ok);
+  const now = Date.now();
+  // Only posts a feed window holds (or will): history gets its entries when a feed first shows it.
+  const ok = outcomes.filter((o): o is FileOutcome & { ok: true } => o.ok && storedWhenWritten(site, o.post.publishedAt, now));
   const entries = fragmentsToStore(
     site,
     ok.map((o) => o.post),

@@ -52,15 +52,57 @@ export function splitFrontMatter(text: string): SplitResult {
 /** The keys the scraper wrote, plus the ones a hand-written post may use; see docs/content-format.md. */
 const KNOWN_KEYS = ["title", "date", "categories", "category", "tags", "tag", "layout", "published", "permalink"];
 
-/** Reads known `key: value` lines, and `- item` lists under them, without a YAML parser. */
-export function readKnownKeys(yaml: string): FrontMatter {
+/** Keys whose values become category and tag names: a broken value must never become one. */
+const NAME_KEYS = new Set(["categories", "category", "tags", "tag"]);
+
+/**
+ * Why a value read by the line fallback is broken YAML syntax rather than text (an unclosed `[`,
+ * `{` or quote, or a flow mapping), or null when it reads as text. Only for NAME_KEYS: `[emnews`
+ * must not become a source named "[emnews".
+ */
+export function brokenSyntax(raw: string): string | null {
+  const v = raw.trim();
+  const q = v[0];
+  if (q === "{") return v.endsWith("}") ? "a YAML mapping, not names" : "an unclosed '{'";
+  if (q === "[") {
+    if (!v.endsWith("]")) return "an unclosed '['";
+    const inner = v.slice(1, -1);
+    if (/[[\]{}]/.test(inner)) return "nested brackets";
+    for (const item of inner.split(",")) {
+      const why = brokenSyntax(item);
+      if (why) return why;
+    }
+    return null;
+  }
+  if (q === '"' || q === "'")
+    return v.length >= 2 && v.endsWith(q) ? null : `an unclosed ${q === '"' ? "double" : "single"} quote`;
+  return null;
+}
+
+/**
+ * Reads known `key: value` lines, and `- item` lists under them, without a YAML parser. A name key
+ * whose value is broken syntax is left out, with a warning in `warnings`.
+ */
+export function readKnownKeys(yaml: string, warnings: string[] = []): FrontMatter {
   const out: FrontMatter = {};
+  const dropped = new Set<string>();
+  const drop = (key: string, raw: string, why: string) => {
+    if (!dropped.has(key)) {
+      warnings.push(`${key}: ${JSON.stringify(raw.trim())} is broken YAML (${why}); left out, no ${key} taken from it`);
+    }
+    dropped.add(key);
+    delete out[key];
+  };
   let listKey: string | null = null;
   for (const line of yaml.split("\n")) {
     const item = /^\s+-\s+(.*)$/.exec(line) ?? /^-\s+(.*)$/.exec(line);
     if (item && listKey) {
+      const raw = (item[1] as string).trim();
+      const why = NAME_KEYS.has(listKey) ? brokenSyntax(raw) : null;
+      if (why) drop(listKey, raw, why);
+      if (dropped.has(listKey)) continue;
       const arr = Array.isArray(out[listKey]) ? (out[listKey] as unknown[]) : [];
-      arr.push(unquote((item[1] as string).trim()));
+      arr.push(unquote(raw));
       out[listKey] = arr;
       continue;
     }
@@ -71,6 +113,12 @@ export function readKnownKeys(yaml: string): FrontMatter {
     const key = m[1] as string;
     if (!KNOWN_KEYS.includes(key)) continue;
     const raw = (m[2] as string).trim();
+    const why = NAME_KEYS.has(key) ? brokenSyntax(raw) : null;
+    if (why) {
+      drop(key, raw, why);
+      continue;
+    }
+    dropped.delete(key);
     if (raw === "") {
       listKey = key;
       out[key] = "";
@@ -148,24 +196,25 @@ export function readFrontMatter(yaml: string): ReadResult {
     const data = parseYaml(yaml, { schema: "core", uniqueKeys: false, prettyErrors: false, maxAliasCount: 10 });
     if (data === null || data === undefined) return { data: {}, warnings: [] };
     if (typeof data !== "object" || Array.isArray(data)) {
-      return { data: readKnownKeys(yaml), warnings: ["front matter is not a YAML mapping; read known keys line by line"] };
+      const warnings = ["front matter is not a YAML mapping; read known keys line by line"];
+      return { data: readKnownKeys(yaml, warnings), warnings };
     }
     return { data: data as FrontMatter, warnings: [] };
   } catch (err) {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    return {
-      data: readKnownKeys(yaml),
-      warnings: [`front matter is not valid YAML (${reason}); read known keys line by line`],
-    };
+    const warnings = [`front matter is not valid YAML (${reason}); read known keys line by line`];
+    return { data: readKnownKeys(yaml, warnings), warnings };
   }
 }
 
 // Ruby's String#split: ASCII whitespace only (an ideographic space stays inside a name).
 const RUBY_SPACE = /[ \t\n\v\f\r]+/;
 
+/** Names from a YAML value: a mapping gives none (its text would be "[object Object]"). */
 function scalars(v: unknown): string[] {
   if (v === null || v === undefined) return [];
   if (Array.isArray(v)) return v.flatMap(scalars);
+  if (typeof v === "object") return [];
   return [String(v)];
 }
 

@@ -13,7 +13,7 @@ import { decodeUtf8, InvalidUtf8Error, squash, stripForbiddenChars, truncate, ut
 import type { PostRecord } from "./types";
 
 /** Bump when parsing or rendering changes, so re-seeding rewrites every post. */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 /** D1's limit for one row (string/BLOB/row size). */
 export const MAX_ROW_BYTES = 2_000_000;
 /** Longest title taken from a digest or body when the front matter has none. */

@@ -27,13 +27,13 @@ export function decodeEntities(s: string): string {
   });
 }
 
-/** Text of sanitized HTML: block ends become spaces, tags go, entities decode. */
+/** Tags that separate words on a page (blocks, cells, breaks): in text they become a space. */
+const BLOCK_TAG =
+  /<\/?(?:p|div|h[1-6]|ul|ol|li|dl|dt|dd|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|pre|figure|figcaption|section|article|aside|header|footer|hr|br)\b[^>]*>/gi;
+
+/** Text of sanitized HTML: block tags and cells become spaces, other tags go, entities decode. */
 export function htmlToText(html: string): string {
-  return squash(
-    decodeEntities(
-      html.replace(/<\/(?:p|div|h\d|li|tr|blockquote|figure|figcaption)>|<br\s*\/?>/gi, " ").replace(/<[^>]*>/g, ""),
-    ),
-  );
+  return squash(decodeEntities(html.replace(BLOCK_TAG, " ").replace(/<[^>]*>/g, "")));
 }
 
 // Stock K-line charts are widgets, not pictures of the story.

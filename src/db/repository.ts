@@ -4,6 +4,7 @@
  * that return plain objects. The SQL is in db/queries.ts, each statement
  * bound and pinned to an index by test/worker/query-plans.test.ts.
  */
+import { termKey } from "../content/permalink";
 import type { FeedFormat } from "../urls";
 import { MAX_TAGS } from "./changes";
 import { QUERIES } from "./queries";
@@ -424,6 +425,24 @@ export async function termsByKey(db: Db, keys: [TermKind, string][]): Promise<Te
   if (!keys.length) return [];
   const { results } = await db.prepare(QUERIES.termsByKey).bind(JSON.stringify(keys)).all<Term>();
   return results;
+}
+
+/**
+ * The posts with each category spelled as its source is named (`Techweb` → `TechWeb` when the
+ * first post of that source said so): one source, one link. Names not stored stay as written.
+ */
+export async function withCategoryNames<T extends { categories: string[] }>(db: Db, posts: T[]): Promise<T[]> {
+  const keys = [...new Set(posts.flatMap((p) => p.categories.map(termKey)))];
+  if (!keys.length) return posts;
+  const names = new Map(
+    (
+      await termsByKey(
+        db,
+        keys.map((k) => ["c", k]),
+      )
+    ).map((t) => [t.key, t.name]),
+  );
+  return posts.map((p) => ({ ...p, categories: p.categories.map((c) => names.get(termKey(c)) ?? c) }));
 }
 
 /** Published posts strictly older than `before`, newest first, as feeds read them (without bodies). */

@@ -29,6 +29,8 @@ export interface DocumentOptions {
   nextPathAfter?: (index: number) => string;
   /** Size cap in bytes (tests lower it). */
   maxBytes?: number;
+  /** Fragments of this format already rendered for this request, by item index (stored ones are stale or missing). */
+  renderedNow?: Map<number, string>;
 }
 
 function channelOf(
@@ -94,7 +96,11 @@ export function renderDocument(
   const stale: number[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as FeedItem;
-    if (item.fragment && item.fragmentKey === keyFor(config, item)) {
+    const now = opts.renderedNow?.get(i);
+    if (now !== undefined) {
+      fragments.push(now);
+      plain.push(utf8Bytes(now));
+    } else if (item.fragment && item.fragmentKey === keyFor(config, item)) {
       fragments.push(item.fragment);
       plain.push(item.fragmentBytes ?? utf8Bytes(item.fragment));
     } else {

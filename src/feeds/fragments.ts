@@ -1,9 +1,12 @@
 /**
  * @module feeds/fragments
- * Entry fragments rendered once, when a post is stored (by the seed, the
- * ingest API or the Cron Trigger), so a feed request only joins them: the
- * `feed` package's XML writer costs about 0.05 ms an entry, too much to pay
- * for a thousand entries per request. A fragment depends on the post, the
+ * Entry fragments rendered once, so a feed request only joins them: the
+ * `feed` package's XML writer costs about 0.05 ms an entry and format, too
+ * much to pay for a thousand entries per request. Posts inside the feed
+ * window get theirs when stored (the seed's parse threads); older ones when
+ * a feed first renders them (stored back by the feed route), so an archive's
+ * history costs neither seed time nor bytes until a feed shows it. A fragment
+ * depends on the post, the
  * site's origin and author, the code that writes entries, and the date the
  * entry counts as updated; its key names the last three
  * (`<code>-<site>:<updated ms>`), and a fragment whose key does not match the
@@ -42,6 +45,17 @@ export function fragmentKey(config: SiteConfig): string {
 
 /** The key a fragment of `post` must carry to be used for it under `config`. */
 export const keyFor = (config: SiteConfig, post: FeedPost): string => `${fragmentKey(config)}:${entryUpdated(post)}`;
+
+/** Margin on the window's start, so a post at its edge is not left to a request by a slow clock. */
+const HORIZON_MARGIN_MS = 3_600_000;
+
+/**
+ * Whether a post dated `publishedAt` gets its fragments when stored: it is, or will be, inside the
+ * feed window, where feeds hold up to a thousand entries and are polled hardest. Older posts are
+ * shown only by quiet feeds (their newest 20) and by pages into the past.
+ */
+export const storedWhenWritten = (config: SiteConfig, publishedAt: number, now: number): boolean =>
+  publishedAt > now - config.feedWindowHours * 3_600_000 - HORIZON_MARGIN_MS;
 
 /** The three fragments of each post, in order (one pass of the feed package per format). */
 export function renderFragments(config: SiteConfig, posts: FeedPost[]): FeedFragments[] {

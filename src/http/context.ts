@@ -22,6 +22,29 @@ export function configFor(env: Env): SiteConfig {
   return config;
 }
 
+/** Hosts only a local server answers for: Cloudflare never routes them to a deployed Worker. */
+const LOOPBACK = /^(?:localhost|.+\.localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** One config per local origin seen (a handful under `wrangler dev`), so each is the same object per request. */
+const localConfigs = new Map<string, { base: SiteConfig; local: SiteConfig }>();
+
+/**
+ * The config a request is answered with. Under `wrangler dev` (a loopback host) links, redirects,
+ * canonicals and feed URLs use the origin the request came to, so local browsing stays local;
+ * deployed, SITE_URL as configured. Post bodies are unaffected: the seed resolves links to the
+ * production host into site paths when it stores them.
+ */
+export function configForRequest(config: SiteConfig, url: string): SiteConfig {
+  const { hostname, origin } = new URL(url);
+  if (!LOOPBACK.test(hostname) || origin === config.siteUrl) return config;
+  const known = localConfigs.get(origin);
+  if (known?.base === config) return known.local;
+  if (localConfigs.size >= 16) localConfigs.clear();
+  const local = { ...config, siteUrl: origin };
+  localConfigs.set(origin, { base: config, local });
+  return local;
+}
+
 // Cloudflare sets cf-ray at the edge, but under `wrangler dev` (or behind another proxy) it is
 // client input that is echoed in a header and on error pages: only a plausible ray id is trusted.
 const RAY = /^[0-9a-f]{16}(?:-[A-Z]{3,4})?$/;
@@ -33,7 +56,7 @@ export const requestContext = (renderVersion: string) =>
     const requestId = ray && RAY.test(ray) ? ray : crypto.randomUUID();
     c.set("requestId", requestId);
     c.set("now", Date.now());
-    c.set("config", configFor(c.env));
+    c.set("config", configForRequest(configFor(c.env), c.req.url));
     // Reads tolerate replica lag of a few seconds: news pages are cached for a minute anyway.
     const session = c.env.DB.withSession ? c.env.DB.withSession("first-unconstrained") : c.env.DB;
     c.set("db", withDeadline(session, QUERY_DEADLINE_MS));

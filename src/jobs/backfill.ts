@@ -1,17 +1,19 @@
 /**
  * @module jobs/backfill
- * Renders the feed entries of stored posts that have none for this site and
- * code (posts written before a change of SITE_URL or SITE_AUTHOR, or of the
- * code that writes entries, or by older versions): newest first, a few each
- * run, remembering where it stopped; once a pass is done, each run looks at
- * the newest posts only. Until then feeds render such entries on request,
- * which is correct but costs CPU each time.
+ * Renders the feed entries of stored posts inside the feed window that have
+ * none for this site and code (written before a change of SITE_URL or
+ * SITE_AUTHOR, of the code that writes entries, or by older versions):
+ * newest first, a few each run, remembering where it stopped; once a pass
+ * reached the window's start, each run looks at the newest posts only. Older
+ * posts are left to the feeds that show them (routes/feeds stores what it
+ * renders). Until then feeds render such entries on request, which is
+ * correct but costs CPU each time.
  */
 import type { SiteConfig } from "../config";
 import { type Db, entriesPage } from "../db/repository";
 import { readState, stateWrite } from "../db/state";
 import { storeFeedEntries } from "../db/statements";
-import { fragmentKey, keyFor, renderFragments } from "../feeds";
+import { fragmentKey, keyFor, renderFragments, storedWhenWritten } from "../feeds";
 
 /** Posts looked at per run (rendering one costs about 0.1 ms of CPU). */
 export const BACKFILL_BATCH = 50;
@@ -29,7 +31,7 @@ function renderingId(key: string): number {
 }
 
 /** One step of the pass; returns how many posts got entries. */
-export async function backfillEntries(db: Db, config: SiteConfig): Promise<number> {
+export async function backfillEntries(db: Db, config: SiteConfig, now = Date.now()): Promise<number> {
   const rendering = renderingId(fragmentKey(config));
   let at = await readState(db, AT);
   let id = await readState(db, ID);
@@ -41,10 +43,12 @@ export async function backfillEntries(db: Db, config: SiteConfig): Promise<numbe
   const done = at === DONE;
   const top = Number.MAX_SAFE_INTEGER;
   const rows = await entriesPage(db, done ? { publishedAt: top, id: top } : { publishedAt: at, id }, BACKFILL_BATCH);
-  const stale = rows.filter((r) => r.fragmentKey !== keyFor(config, r));
+  const inWindow = rows.filter((r) => storedWhenWritten(config, r.publishedAt, now));
+  const stale = inWindow.filter((r) => r.fragmentKey !== keyFor(config, r));
   const entries = renderFragments(config, stale);
   const last = rows[rows.length - 1];
-  const next = done || rows.length < BACKFILL_BATCH || !last ? { at: DONE, id: DONE } : { at: last.publishedAt, id: last.id };
+  const finished = done || rows.length < BACKFILL_BATCH || inWindow.length < rows.length;
+  const next = finished || !last ? { at: DONE, id: DONE } : { at: last.publishedAt, id: last.id };
   const stmts = [
     ...stale.map((r, i) => storeFeedEntries(r.id, r.updatedAt, entries[i] as NonNullable<(typeof entries)[number]>)),
     stateWrite(RENDERING, rendering),

@@ -9,7 +9,7 @@
  */
 import type { Context } from "hono";
 import { postTag, termTag } from "../db/changes";
-import { liveCategory, type Post, postByPath, postBySlug } from "../db/repository";
+import { liveCategory, type Post, postByPath, postBySlug, withCategoryNames } from "../db/repository";
 import type { AppEnv } from "../env";
 import { cachedRoute } from "../http/cached-route";
 import { ARTICLE } from "../http/policies";
@@ -83,5 +83,8 @@ export const article = cachedRoute<Post>({
   },
   version: (post) => ({ version: `${post.hash}:${post.updatedAt}`, lastModified: post.updatedAt }),
   tags: (post) => [postTag(post.slug)],
-  render: (post, c) => c.html(renderArticle(c.get("config"), post)),
+  render: async (post, c) => {
+    const [named] = await withCategoryNames(c.get("db"), [post]);
+    return c.html(renderArticle(c.get("config"), named ?? post));
+  },
 });

@@ -19,6 +19,7 @@ import {
   type Term,
   type TermKind,
   termPageVersion,
+  withCategoryNames,
 } from "../db/repository";
 import type { AppEnv } from "../env";
 import { cachedRoute } from "../http/cached-route";
@@ -80,7 +81,8 @@ export const home = cachedRoute<HomeData>({
   tags: () => [SITE_TAG],
   async render({ before }, c) {
     const cfg = c.get("config");
-    const rows = await latestPosts(c.get("db"), { limit: PAGE_SIZE + 1, before, now: c.get("now") });
+    const db = c.get("db");
+    const rows = await withCategoryNames(db, await latestPosts(db, { limit: PAGE_SIZE + 1, before, now: c.get("now") }));
     return c.html(
       renderList({
         config: cfg,
@@ -138,7 +140,11 @@ const termPage = (kinds: TermKind[]) =>
     }),
     tags: ({ term }) => [termTag(term.kind, term.key)],
     async render({ term, before }, c) {
-      const rows = await latestInTerm(c.get("db"), term.kind, term.key, { limit: PAGE_SIZE + 1, before, now: c.get("now") });
+      const db = c.get("db");
+      const rows = await withCategoryNames(
+        db,
+        await latestInTerm(db, term.kind, term.key, { limit: PAGE_SIZE + 1, before, now: c.get("now") }),
+      );
       const isTag = term.kind === "t";
       const basePath = termHref(term.kind, term.name);
       return c.html(

@@ -6,6 +6,7 @@
 import type { Child } from "hono/jsx";
 import type { SiteConfig } from "../config";
 import { cleanText } from "../content/text";
+import { categoriesHref, FEED_TYPES, feedHref, homeHref } from "../urls";
 
 export interface Alternate {
   type: string;
@@ -25,6 +26,13 @@ export interface LayoutProps {
   children: Child;
 }
 
+/** The page's own feeds, then the site feed (every page offers it), each URL once. */
+function uniqueAlternates(config: SiteConfig, alternates: Alternate[]): Alternate[] {
+  const site = { type: FEED_TYPES.atom, title: `${config.title} (Atom)`, href: `${config.siteUrl}${feedHref(null, "", "atom")}` };
+  const seen = new Set<string>();
+  return [...alternates, site].filter((a) => !seen.has(a.href) && seen.add(a.href));
+}
+
 export function Layout({ config, title, description, canonical, alternates = [], head, noindex, children }: LayoutProps) {
   const full = title === config.title ? title : `${title} - ${config.title}`;
   return (
@@ -39,8 +47,7 @@ export function Layout({ config, title, description, canonical, alternates = [],
         {canonical ? <link rel="canonical" href={canonical} /> : null}
         <link rel="stylesheet" href="/assets/site.css" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="alternate" type="application/atom+xml" title={`${config.title} (Atom)`} href={`${config.siteUrl}/feed.xml`} />
-        {alternates.map((a) => (
+        {uniqueAlternates(config, alternates).map((a) => (
           <link rel="alternate" type={a.type} title={a.title} href={a.href} />
         ))}
         {head}
@@ -48,20 +55,20 @@ export function Layout({ config, title, description, canonical, alternates = [],
       <body>
         <header class="site">
           <div class="wrap">
-            <a class="brand" href="/">
+            <a class="brand" href={homeHref()}>
               {config.title}
             </a>
             <nav>
-              <a href="/categories.html">全部来源</a>
-              <a href="/feed.xml">订阅</a>
+              <a href={categoriesHref()}>全部来源</a>
+              <a href={feedHref(null, "", "atom")}>订阅</a>
             </nav>
           </div>
         </header>
         <main class="wrap">{children}</main>
         <footer class="site">
           <div class="wrap">
-            © {config.author} · <a href="/">{config.title}</a> · <a href="/categories.html">全部来源</a> ·{" "}
-            <a href="/feed.xml">Atom 订阅</a>
+            © {config.author} · <a href={homeHref()}>{config.title}</a> · <a href={categoriesHref()}>全部来源</a> ·{" "}
+            <a href={feedHref(null, "", "atom")}>Atom 订阅</a>
           </div>
         </footer>
       </body>

@@ -100,7 +100,10 @@ function TermList({ terms }: { terms: Term[] }) {
     <ul class="terms">
       {terms.map((t) => (
         <li>
-          <a href={categoryHref(t.name)}>{t.label === t.name ? t.name : `${t.label}（${t.name}）`}</a>
+          <a href={categoryHref(t.name)} title={t.label === t.name ? undefined : `来源代码：${t.name}`}>
+            {t.label}
+          </a>
+          {t.label === t.name ? null : <span class="code">{t.name}</span>}
         </li>
       ))}
     </ul>

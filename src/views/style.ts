@@ -45,6 +45,7 @@ ol.posts .summary{margin:.2rem 0 0;color:var(--muted);font-size:.92rem;line-heig
 .pager{display:flex;justify-content:space-between;margin-top:1.2rem}
 ul.terms{columns:14rem;padding-left:1.2rem}
 ul.terms li{break-inside:avoid}
+ul.terms .code{color:var(--muted);font-size:.75rem;margin-left:.4em}
 @media (max-width:30rem){body{font-size:16px}h1{font-size:1.4rem}}
 `;
 

@@ -142,6 +142,28 @@ describe("YAML that fails to parse", () => {
     expect(r.post.localDate).toBe("2022-06-15");
   });
 
+  it.each([
+    ["categories: [emnews", "categories", "an unclosed '['"],
+    ["categories: {emnews}", "categories", "a YAML mapping, not names"],
+    ['tags: "东财滚动新闻', "tags", "an unclosed double quote"],
+    ["category: [a, 'b]", "category", "an unclosed single quote"],
+    ["tags:\n  - [东财", "tags", "an unclosed '['"],
+  ])("never takes a name from broken syntax the fallback reads (%s)", async (line, key, why) => {
+    const r = await ok(file(['title: "他说"不"然后"', "date: 2022-06-15 11:34:30 +0800", line]));
+    expect(r.warnings.join("\n")).toContain(`${key}: `);
+    expect(r.warnings.join("\n")).toContain(`is broken YAML (${why}); left out`);
+    for (const name of [...r.post.categories, ...r.post.tags, r.post.categoriesRaw]) expect(name).not.toMatch(/[[\]{}"']/);
+    expect(r.post.path).toBe("/2022/06/15/202206152400000001.html");
+  });
+
+  it("keeps well-formed names beside a dropped one", async () => {
+    const r = await ok(
+      file(['title: "他说"不"然后"', "date: 2022-06-15 11:34:30 +0800", "categories: [emnews", "tags: [东财滚动新闻, '快讯']"]),
+    );
+    expect(r.post.categories).toEqual([]);
+    expect(r.post.tags).toEqual(["东财滚动新闻", "快讯"]);
+  });
+
   it("rejects only when neither a title nor a date can be recovered", async () => {
     const r = await rejected(file(['title: "x"y"', "date: ["], "正文。"), "broken.md");
     expect(r.reason).toMatch(/date "\[" is not .*, and neither the filename nor an infoCode gives one/);
@@ -350,6 +372,12 @@ describe("body, trailing navigation, summary", () => {
     // A linked image in an otherwise empty paragraph survives.
     expect(r.post.bodyHtml).toContain('<img src="https://dfscdn.dfcfw.com/a.jpg?x=1&amp;y=2" />');
     expect(r.post.firstImage).toBe("https://dfscdn.dfcfw.com/a.jpg?x=1&y=2");
+  });
+
+  it("separates table cells, list items and blocks with spaces in the summary", async () => {
+    const body = "| 代码 | 名称 |\n| --- | --- |\n| 600000 | 浦发银行 |\n\n- 第一条\n- 第二条\n\n<div>甲</div><div>乙</div>";
+    const r = await ok(file(BASE, body));
+    expect(r.post.summary).toBe("代码 名称 600000 浦发银行 第一条 第二条 甲 乙");
   });
 
   it("stores a plain-text summary of about 200 characters", async () => {

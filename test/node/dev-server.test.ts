@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,6 +24,29 @@ describe("npm start's pieces: seed + wrangler dev", () => {
     const html = await res.text();
     expect(html).toContain("沪深两市成交额连续五日超万亿元");
     expect(html).toContain("央行开展3000亿元逆回购操作");
+  });
+
+  // The emulated edge keeps copies of the home page and feeds; a post seeded from outside must
+  // still be on them at the next request (the copy is checked against the change log).
+  it("shows a post seeded into the running site on / and in /feed.xml at the next request", async () => {
+    for (const path of ["/", "/feed.xml", "/category/emnews.html"]) await (await fetch(`${server.url}${path}`)).text();
+    const again = await fetch(`${server.url}/feed.xml`);
+    await again.text();
+    expect(again.headers.get("x-cache")).toBe("HIT");
+    const dir = mkdtempSync(join(tmpdir(), "finews-one-"));
+    const title = `刚刚写入的消息 ${Date.now()}`;
+    writeFileSync(
+      join(dir, "2026-11-30-NW202611300000000001.md"),
+      `---\ntitle: "${title}"\ndate: ${new Date(Date.now() - 60_000).toISOString().slice(0, 19)}Z\ncategories: emnews\ntags: 东财滚动新闻\n---\n\n正文。\n`,
+    );
+    const r = spawnSync(process.execPath, seedArgv(["--persist-to", server.persistDir, dir]), { cwd: ROOT, encoding: "utf8" });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.stderr).toBe(0);
+    for (const path of ["/", "/feed.xml", "/category/emnews.html"]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(await res.text(), path).toContain(title);
+      expect(res.headers.get("x-cache"), path).not.toBe("HIT");
+    }
   });
 
   // The seed writes the SQLite file wrangler dev is reading (scripts/lib/local-d1): both must keep

@@ -140,7 +140,8 @@ describe.skipIf(!HAVE_JEKYLL)("every URL Jekyll 4.3 generates answers on the new
       while (res.status === 301 && hops.length < 5) {
         const loc = res.headers.get("Location") ?? "";
         const target = new URL(loc, SITE_URL);
-        if (target.origin !== SITE_URL) {
+        // wrangler dev maps its upstream (SITE_URL's host, as deployed) back to its own origin in headers.
+        if (target.origin !== SITE_URL && target.origin !== new URL(server.url).origin) {
           failures.push(`${jp.url}: redirect leaves SITE_URL: ${loc}`);
           break;
         }

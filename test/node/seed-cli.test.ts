@@ -186,6 +186,12 @@ describe("the project's fixtures: templates, defects, skipped files", () => {
     });
     expect(by["202303052400000005"]?.title).toBe('他说"不"然后');
   });
+
+  it("stores no feed entries for posts older than the feed window: feeds render and keep those when shown", () => {
+    const got = rows<{ slug: string; feed_key: string | null }>(dir, "SELECT slug, feed_key FROM posts");
+    expect(got.length).toBeGreaterThan(0);
+    for (const r of got) expect(r.feed_key, r.slug).toBeNull();
+  });
 });
 
 describe("re-runs, changes, duplicates and dry runs", () => {
@@ -194,6 +200,14 @@ describe("re-runs, changes, duplicates and dry runs", () => {
   beforeAll(() => {
     posts = temp("posts");
     cpSync(join(SEED, "templates"), posts, { recursive: true });
+    // Dated within the feed window (hours ago), so the seed stores their feed entries.
+    readdirSync(posts)
+      .filter((f) => f.endsWith(".md"))
+      .forEach((f, i) => {
+        const when = new Date(Date.now() - (i + 1) * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+        const file = join(posts, f);
+        writeFileSync(file, readFileSync(file, "utf8").replace(/^date: .*$/m, `date: ${when} +0000`));
+      });
     dir = temp("state");
     const r = runSeed(["--persist-to", dir, "--json", posts]);
     expect(r.status, r.stderr).toBe(0);
@@ -253,7 +267,7 @@ describe("re-runs, changes, duplicates and dry runs", () => {
       expect(expectReportShape(r)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
       expect(snapshot(dir)).toEqual(before);
       const after = entries();
-      after.forEach((e, i) => expect(e.feed_key).not.toBe(keys[i]));
+      for (const [i, e] of after.entries()) expect(e.feed_key).not.toBe(keys[i]);
       for (const e of after) expect(e.feed_atom).toContain("另一位作者");
       // And back: the original config renders them again once more, nothing else.
       expect(expectReportShape(runSeed(["--persist-to", dir, "--json", posts]))).toMatchObject({ unchanged: 4 });
@@ -384,6 +398,75 @@ describe("usage and configuration errors exit 2 and write nothing", () => {
       // wrangler's own reason, then ours naming every way to provide credentials
       expect(r.stderr).toMatch(/non-interactive environment.*CLOUDFLARE_API_TOKEN/);
       expect(r.stderr).toMatch(/needs Cloudflare credentials: CLOUDFLARE_API_TOKEN.*CLOUDFLARE_ACCOUNT_ID.*wrangler login/);
+    },
+    SLOW,
+  );
+});
+
+describe("what the seed refuses to guess", () => {
+  it(
+    "stops with the right command when npm swallowed one of its options, writing nothing",
+    () => {
+      // A project of its own, so a write to its default local database would show.
+      const project = temp("npm-trap");
+      cpSync(join(ROOT, "wrangler.toml"), join(project, "wrangler.toml"));
+      cpSync(join(ROOT, "migrations"), join(project, "migrations"), { recursive: true });
+      const templates = join(SEED, "templates");
+      const dir = temp("npm-trap-db");
+      // What `npm run seed --dry-run --persist-to=DIR templates` leaves the seed with.
+      const r = runSeed([templates], {
+        cwd: project,
+        env: { npm_lifecycle_event: "seed", npm_config_dry_run: "true", npm_config_persist_to: dir },
+      });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("npm took --dry-run, --persist-to as its own options");
+      expect(r.stderr).toContain(`npm run seed -- --dry-run --persist-to=${dir} ${templates}`);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(existsSync(join(project, ".wrangler"))).toBe(false);
+      // A value npm took as `true` left the real one among the paths: the message says so.
+      const valued = runSeed([dir, templates], {
+        cwd: project,
+        env: { npm_lifecycle_event: "seed", npm_config_persist_to: "true" },
+      });
+      expect(valued.status).toBe(2);
+      expect(valued.stderr).toContain("--persist-to <DIR>");
+      expect(valued.stderr).toMatch(/value of that option among the paths/);
+      expect(existsSync(join(project, ".wrangler"))).toBe(false);
+      // Given after `--`, the same setting in npm's environment is no trap.
+      const fine = runSeed(["--dry-run", "--json", templates], {
+        cwd: project,
+        env: { npm_lifecycle_event: "seed", npm_config_dry_run: "true" },
+      });
+      expect(fine.status, fine.stderr).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    "never makes a category or tag of broken YAML such as `categories: [emnews`",
+    () => {
+      const posts = temp("broken-names");
+      const files: Record<string, string> = {
+        "2024-05-01-NW202405010000000001.md": "categories: [emnews\ntags: 东财滚动新闻",
+        "2024-05-01-NW202405010000000002.md": 'categories: emnews\ntags: "东财滚动新闻',
+        "2024-05-01-NW202405010000000003.md": "categories:\n  - [emnews\ntags: {东财滚动新闻}",
+      };
+      for (const [name, fm] of Object.entries(files)) {
+        writeFileSync(join(posts, name), `---\ntitle: 标题\ndate: 2024-05-01 10:00:00\n${fm}\n---\n\n正文。\n`);
+      }
+      const dir = temp("broken-names-db");
+      const r = runSeed(["--persist-to", dir, "--json", posts]);
+      expect(r.status, r.stderr).toBe(0);
+      const report = expectReportShape(r);
+      expect(report.inserted).toBe(3);
+      const messages = report.warnings.map((w) => w.message).join("\n");
+      expect(messages).toMatch(/categories: "\[emnews" is broken YAML \(an unclosed '\['\)/);
+      expect(messages).toMatch(/tags: "\\"东财滚动新闻" is broken YAML \(an unclosed double quote\)/);
+      expect(messages).toMatch(/tags: "\{东财滚动新闻\}" is broken YAML \(a YAML mapping, not names\)/);
+      const names = rows<{ name: string }>(dir, "SELECT name FROM terms").map((t) => t.name);
+      for (const n of names) expect(n).not.toMatch(/[[\]{}"]/);
+      expect(names).toContain("emnews"); // the second file's category was fine
     },
     SLOW,
   );

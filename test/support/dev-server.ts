@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Report } from "../../scripts/lib/report";
+import { readWranglerConfig } from "../../scripts/lib/wrangler-config";
 import { startWranglerDev, type WranglerDev } from "../../scripts/lib/wrangler-dev";
 import { ROOT } from "./fixtures";
 
@@ -62,6 +63,8 @@ export interface StartOptions {
   persistDir?: string;
   /** More `wrangler dev` arguments (e.g. `--test-scheduled`). */
   args?: string[];
+  /** Links on the loopback origin, as `npm start` serves them (default: SITE_URL's, as deployed). */
+  localLinks?: boolean;
 }
 
 export async function startDevServer(opts: StartOptions = {}): Promise<DevServer> {
@@ -71,6 +74,12 @@ export async function startDevServer(opts: StartOptions = {}): Promise<DevServer
     if (r.status === 2 || !r.report) throw new Error(`seed failed (${r.status}):\n${r.stderr}`);
   }
   const args: string[] = [...(opts.args ?? [])];
+  if (!opts.localLinks) {
+    // As deployed: the Worker sees SITE_URL's host, so links, ids and redirects are production's
+    // (what the Jekyll comparisons and feed readers check), not the loopback origin's.
+    const site = new URL(String(readWranglerConfig(join(ROOT, "wrangler.toml")).vars?.SITE_URL));
+    args.push("--local-upstream", site.host, "--upstream-protocol", site.protocol.slice(0, -1));
+  }
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
   const removeDir = () => {
     if (!opts.persistDir) rmSync(persistDir, { recursive: true, force: true });

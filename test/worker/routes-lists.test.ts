@@ -188,6 +188,31 @@ describe("category pages", () => {
     expect(b.items).toEqual(a.items);
   });
 
+  it("links one spelling of a source everywhere, the one its page is named by", async () => {
+    const spellings = new Set<string>();
+    for (const path of ["/", "/category/TechWeb.html", "/category/techweb.html"]) {
+      for (const l of (await list(path)).links) if (/^\/category\/techweb\.html$/i.test(l)) spellings.add(l);
+    }
+    const index = await list("/categories.html");
+    const canonical = index.links.filter((l) => /^\/category\/techweb\.html$/i.test(l));
+    expect(canonical.length).toBe(1);
+    expect([...spellings]).toEqual(canonical);
+    const article = (await list("/category/techweb.html")).items;
+    for (const path of article) {
+      const links = (await list(path)).links.filter((l) => /^\/category\/techweb\.html$/i.test(l));
+      expect(new Set(links), path).toEqual(new Set(canonical));
+    }
+  });
+
+  it("offers each feed once in the page head", async () => {
+    for (const path of ["/", "/category/emnews.html", "/tag/东财滚动新闻.html", "/categories.html"]) {
+      const hrefs = (await list(path)).alternates.map((a) => a.href);
+      expect(hrefs.length, path).toBeGreaterThan(0);
+      expect(new Set(hrefs).size, `${path}: ${hrefs.join(" ")}`).toBe(hrefs.length);
+      expect(hrefs, path).toContain(`${BASE}/feed.xml`);
+    }
+  });
+
   it("links an Atom feed that really answers", async () => {
     const page = await list("/category/emnews.html");
     const atom = page.alternates.find((a) => a.href.endsWith("/category/emnews/atom.xml"));

@@ -5,7 +5,7 @@
  * file) from the first post, then the remaining posts stream from the corpus
  * generator through the same parser (src/content) and the same write path
  * (src/db/sync over the seed's local executor, scripts/lib/local-d1), feed
- * entries included. Only
+ * entries included (for posts in the feed window, as the seed). Only
  * reading files and the parse threads are left out; the seed's own throughput
  * is measured separately on the real command.
  */
@@ -16,7 +16,7 @@ import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
 import { readConfig } from "../../../src/config";
 import { syncPosts } from "../../../src/db/sync";
-import { fragmentsToStore } from "../../../src/feeds";
+import { fragmentsToStore, storedWhenWritten } from "../../../src/feeds";
 import { openLocalD1 } from "../../lib/local-d1";
 import { smallBodyCorpus } from "./corpus";
 import { dbFormat } from "./context";
@@ -69,13 +69,15 @@ export async function buildSmallBodyDb(
   let posts = 1;
   let rejected = 0;
   const site = readConfig(siteVars());
-  // With their feed entries, as the seed's parse threads render them.
+  // With their feed entries where the seed's parse threads render them (posts in the feed window).
   const flush = (group: PostRecord[]) => {
-    const entries = fragmentsToStore(site, group);
+    const now = Date.now();
+    const live = group.filter((p) => storedWhenWritten(site, p.publishedAt, now));
+    const entries = new Map(fragmentsToStore(site, live).map((e, i) => [live[i], e]));
     return syncPosts(
       local.db,
-      group.map((p, i) => ({ ...p, feed: entries[i] ?? null })),
-      Date.now(),
+      group.map((p) => ({ ...p, feed: entries.get(p) ?? null })),
+      now,
     );
   };
   try {

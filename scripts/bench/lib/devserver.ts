@@ -6,7 +6,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, startWranglerDev } from "../../lib/wrangler-dev";
-import { ROOT } from "./env";
+import { ROOT, siteVars } from "./env";
 import { ticksOf, tree } from "./proc";
 
 export interface DevServer {
@@ -29,10 +29,20 @@ export async function startDevServer(persistDir: string, timeoutMs = 90_000): Pr
     tree(pid)
       .filter((p) => p.comm === "workerd")
       .map((p) => p.pid);
+  // As deployed: the Worker sees requests for SITE_URL's host (a loopback host would make it link
+  // locally, and render the feed entries stored for SITE_URL again on every request).
+  const site = new URL(siteVars().SITE_URL as string);
   const dev = await startWranglerDev({
     root: ROOT,
     persistDir,
-    args: ["--inspector-port", String(inspector)],
+    args: [
+      "--inspector-port",
+      String(inspector),
+      "--local-upstream",
+      site.host,
+      "--upstream-protocol",
+      site.protocol.slice(0, -1),
+    ],
     logLevel: "error",
     timeoutMs,
     // CPU is read from the workerd processes: they must be in the tree before the first sample.

@@ -26,7 +26,8 @@ class Sqlite {
   sqlMs = 0;
   queries = 0;
   constructor(file: string) {
-    this.db = new DatabaseSync(file, { readOnly: true });
+    // Writable: feeds store the entries they render for posts that had none (routes/feeds).
+    this.db = new DatabaseSync(file);
   }
   run<T>(sql: string, params: unknown[], f: (s: StatementSync, p: unknown[]) => T): T {
     let s = this.stmts.get(sql);

@@ -1,0 +1,31 @@
+/**
+ * @module db/entries
+ * Stores feed entries the Worker rendered (a feed showing posts that had
+ * none for this site and code, and the Cron backfill). Each row is written
+ * only if the post is unchanged since it was read, so a rendering of an old
+ * version never replaces a newer one; a write that fails costs nothing but
+ * rendering again next time.
+ */
+import type { Db } from "./repository";
+import { storeFeedEntries } from "./statements";
+
+export interface RenderedEntries {
+  id: number;
+  /** The post's updated_at when it was read. */
+  updatedAt: number;
+  fragments: { key: string; atom: string; rss: string; json: string };
+}
+
+/** Rows per batch: each is one statement of a few kilobytes. */
+const BATCH = 50;
+
+export async function saveFeedEntries(db: Db, list: RenderedEntries[]): Promise<void> {
+  for (let i = 0; i < list.length; i += BATCH) {
+    await db.batch(
+      list.slice(i, i + BATCH).map((e) => {
+        const s = storeFeedEntries(e.id, e.updatedAt, e.fragments);
+        return db.prepare(s.sql).bind(...s.params);
+      }),
+    );
+  }
+}
