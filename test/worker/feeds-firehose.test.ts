@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { XMLParser } from "fast-xml-parser";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app";
+import { saveFeedEntries } from "../../src/db/entries";
 import worker from "../../src/index";
 import type { FeedFormat } from "../../src/urls";
 import { parseFeed } from "./feed-parse";
@@ -245,18 +246,93 @@ describe("the Cron Trigger: WebSub pings, posts falling due, stored entries", ()
     expect((await request(page)).status).toBe(200);
   });
 
-  it("stores feed entries for posts that have none, newest first, a few a run", async () => {
-    await seedPosts([post("bare-1", "barecat", NOW - HOUR), post("bare-2", "barecat", NOW - 2 * HOUR)], NOW, { entries: false });
-    const keys = async () =>
-      (
-        await env.DB.prepare("SELECT feed_key FROM posts WHERE slug IN ('bare-1', 'bare-2')").all<{ feed_key: string | null }>()
-      ).results.map((r) => r.feed_key);
-    expect(await keys()).toEqual([null, null]);
-    const before = await (await request(feedPath("barecat", "atom"))).text();
-    // The backfill walks every post newest first, 50 a run; this database holds a few hundred.
-    for (let i = 0; i < 30 && (await keys()).includes(null); i++) await cron({});
-    for (const k of await keys()) expect(k).toMatch(/^[0-9a-f]{12}-\w+:\d+$/);
-    expect(await (await request(`${feedPath("barecat", "atom")}?v=after-backfill`)).text()).toBe(before);
+  it("stores feed entries for posts inside the window that have none, and leaves older ones to the feeds", async () => {
+    await seedPosts(
+      [
+        post("bare-1", "barecat", NOW - HOUR),
+        post("bare-2", "barecat", NOW - 2 * HOUR),
+        post("bare-old", "barecat", NOW - 10 * 24 * HOUR),
+      ],
+      NOW,
+      { entries: false },
+    );
+    const keys = () => storedKeys(["bare-1", "bare-2", "bare-old"]);
+    expect(await keys()).toEqual([null, null, null]);
+    // The backfill walks the posts newest first, 50 a run, down to the window's start.
+    for (let i = 0; i < 30 && (await keys()).slice(0, 2).includes(null); i++) await cron({});
+    const [k1, k2, old] = await keys();
+    for (const k of [k1, k2]) expect(k).toMatch(/^[0-9a-f]{12}-\w+:\d+$/);
+    expect(old).toBeNull();
+    for (let i = 0; i < 3; i++) await cron({});
+    expect((await keys())[2]).toBeNull();
+  });
+});
+
+/** Stored feed keys of the given slugs, in that order. */
+async function storedKeys(slugs: string[]): Promise<(string | null)[]> {
+  const { results } = await env.DB.prepare(`SELECT slug, feed_key FROM posts WHERE slug IN (${slugs.map(() => "?").join(", ")})`)
+    .bind(...slugs)
+    .all<{ slug: string; feed_key: string | null }>();
+  const by = new Map(results.map((r) => [r.slug, r.feed_key]));
+  return slugs.map((s) => by.get(s) ?? null);
+}
+
+describe("entries a feed renders are stored for the next rendering", () => {
+  const KEY = /^[0-9a-f]{12}-\w+:\d+$/;
+
+  it("stores a quiet source's entries in all three formats when its feed first shows them", async () => {
+    const slugs = Array.from({ length: 5 }, (_, i) => `store-${i}`);
+    await seedPosts(
+      slugs.map((s, i) => post(s, "storecat", NOW - (10 + i) * 24 * HOUR)),
+      NOW,
+      { entries: false },
+    );
+    expect(await storedKeys(slugs)).toEqual(slugs.map(() => null));
+    const first = await (await request(feedPath("storecat", "rss"))).text();
+    for (const k of await storedKeys(slugs)) expect(k).toMatch(KEY);
+    const { results } = await env.DB.prepare("SELECT feed_atom, feed_rss, feed_json FROM posts WHERE slug LIKE 'store-%'").all<
+      Record<string, string | null>
+    >();
+    for (const r of results) for (const v of Object.values(r)) expect(v).toBeTruthy();
+    // The next rendering joins them, and it is the same document; so is every other format.
+    expect(await (await request(`${feedPath("storecat", "rss")}?v=2`)).text()).toBe(first);
+    for (const f of FORMATS) expect((await feedOf(feedPath("storecat", f))).feed.entries).toHaveLength(5);
+  });
+
+  it("stores at most 50 a request, the rest on later ones", async () => {
+    const slugs = Array.from({ length: 70 }, (_, i) => `many-${i}`);
+    await seedPosts(
+      slugs.map((s, i) => post(s, "manycat", NOW - 10 * 24 * HOUR - i * HOUR)),
+      NOW,
+      { entries: false },
+    );
+    const stored = async () => (await storedKeys(slugs)).filter((k) => k !== null).length;
+    const { feed } = await feedOf(`${feedPath("manycat", "atom")}?limit=70`);
+    expect(feed.entries).toHaveLength(70);
+    expect(await stored()).toBe(50);
+    await feedOf(`${feedPath("manycat", "atom")}?limit=70&v=2`);
+    expect(await stored()).toBe(70);
+  });
+
+  it("stores nothing for a loopback origin, whose links are local", async () => {
+    await seedPosts([post("loop-1", "loopcat", NOW - 10 * 24 * HOUR)], NOW, { entries: false });
+    const res = await request(`http://localhost:8787${feedPath("loopcat", "atom")}`);
+    expect(await res.text()).toContain("http://localhost:8787/loopcat/");
+    expect(await storedKeys(["loop-1"])).toEqual([null]);
+  });
+
+  it("never replaces the entries of a post changed since they were rendered", async () => {
+    await seedPosts([post("race-1", "racecat", NOW - HOUR)], NOW);
+    const row = await env.DB.prepare("SELECT id, updated_at, feed_key, feed_atom FROM posts WHERE slug = 'race-1'").first<{
+      id: number;
+      updated_at: number;
+      feed_key: string;
+      feed_atom: string;
+    }>();
+    const stale = { key: "old-rendering:1", atom: "<entry>old</entry>", rss: "<item>old</item>", json: "{}" };
+    await saveFeedEntries(env.DB, [{ id: row?.id as number, updatedAt: (row?.updated_at as number) - 1, fragments: stale }]);
+    const after = await env.DB.prepare("SELECT feed_key, feed_atom FROM posts WHERE slug = 'race-1'").first();
+    expect(after).toEqual({ feed_key: row?.feed_key, feed_atom: row?.feed_atom });
   });
 });
 
