@@ -6,6 +6,7 @@
  * the last run to the same target are not read (scripts/lib/manifest).
  * Exit 0: nothing rejected; 1: some files rejected (the rest written); 2: usage or configuration error.
  */
+import { dirname, join } from "node:path";
 import { ConfigError } from "../src/config";
 import { parseFilename } from "../src/content/permalink";
 import { PARSER_VERSION } from "../src/content/post";
@@ -27,7 +28,7 @@ import {
   readMigrationFiles,
 } from "./lib/database";
 import { recordRun, type SeedFile, vouchedUnchanged } from "./lib/incremental";
-import { type Manifest, manifestFile, openManifest } from "./lib/manifest";
+import { type Manifest, manifestFile, openManifest, readManifest } from "./lib/manifest";
 import { createParser, type FileOutcome, type PostFile } from "./lib/parse-files";
 import { emptyReport, Progress, printHuman, type Report, timingLine } from "./lib/report";
 import { walk } from "./lib/walk";
@@ -139,7 +140,8 @@ async function viaDatabase(run: Run, target: Target): Promise<void> {
       outcome = await planPosts(target.db, parsed, conflict);
     } else {
       outcome = await syncPosts(target.db, parsed, Date.now(), {
-        onError: (slug, err) => reject(fileOf.get(slug) ?? slug, `database write failed: ${err instanceof Error ? err.message : String(err)}`),
+        onError: (slug, err) =>
+          reject(fileOf.get(slug) ?? slug, `database write failed: ${err instanceof Error ? err.message : String(err)}`),
         onConflict: conflict,
         refreshEntries: (posts, at) => fragmentsToStore(project.site, posts, at),
       });
@@ -255,10 +257,12 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     : args.target === "remote"
       ? `remote:${project.database.id}`
       : `local:${localDatabaseFile(project, args.persistTo)}`;
-  const manifest = openManifest(
-    manifestFile(args.config, targetId),
-    [targetId, `parser ${PARSER_VERSION}`, project.site.siteUrl, project.site.timeZone, fragmentKey(project.site)].join("\n"),
+  const manifestAt = manifestFile(
+    args.target === "local" ? localStateDir(project, args.persistTo) : join(dirname(project.configPath), ".wrangler"),
+    targetId,
   );
+  const identity = [targetId, `parser ${PARSER_VERSION}`, project.site.siteUrl, project.site.timeZone, fragmentKey(project.site)];
+  const manifest = (args.dryRun ? readManifest : openManifest)(manifestAt, identity.join("\n"));
   const timing = { parse: 0, database: 0 };
   let vouched = 0;
   try {
@@ -298,7 +302,13 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     databaseSeconds: timing.database / 1000,
   };
   if (args.json) log(timingLine(report, times));
-  else printHuman(report, { dryRun: args.dryRun, target: api ? `the ingest API at ${api.origin}` : `${args.target} D1`, vouched, ...times });
+  else
+    printHuman(report, {
+      dryRun: args.dryRun,
+      target: api ? `the ingest API at ${api.origin}` : `${args.target} D1`,
+      vouched,
+      ...times,
+    });
   return report;
 }
 

@@ -82,7 +82,7 @@ export function openApiTarget(origin: string, token: string, fetcher: typeof fet
   async function publishBatch(files: ApiFile[], bodies: Uint8Array[], dryRun: boolean): Promise<Report> {
     const res = await send(`/api/posts${dryRun ? "?dry_run=1" : ""}`, () => {
       const form = new FormData();
-      files.forEach((f, i) => form.append("file", new Blob([bodies[i] as Uint8Array<ArrayBuffer>]), f.basename));
+      for (const [i, f] of files.entries()) form.append("file", new Blob([bodies[i] as Uint8Array<ArrayBuffer>]), f.basename);
       return { method: "POST", headers: auth, body: form };
     });
     if (res.status === 413 && files.length > 1) {

@@ -43,11 +43,9 @@ export async function vouchedUnchanged(
 }
 
 /** What a run did to each file, for the manifest: written or found unchanged (with the stored hash), or refused. */
-export function recordRun(
-  manifest: Manifest,
-  done: { file: SeedFile; hash: string }[],
-  refused: SeedFile[],
-): void {
-  manifest.record(done.map(({ file, hash }) => ({ path: resolve(file.file), size: file.size, mtimeMs: file.mtimeMs, slug: file.slug, hash })));
+export function recordRun(manifest: Manifest, done: { file: SeedFile; hash: string }[], refused: SeedFile[]): void {
+  manifest.record(
+    done.map(({ file, hash }) => ({ path: resolve(file.file), size: file.size, mtimeMs: file.mtimeMs, slug: file.slug, hash })),
+  );
   manifest.forget(refused.map((f) => resolve(f.file)));
 }

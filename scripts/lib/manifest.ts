@@ -7,12 +7,13 @@
  * hash for the slug (one query per 1,000 files); such a file is unchanged
  * without being read. Everything else is read, parsed and compared as
  * always. The manifest names the parser and settings it was made under and
- * is ignored whole when they differ. A SQLite file under
- * `.wrangler/seed-manifest/` next to wrangler.toml; deleting it only makes
- * the next run slower.
+ * is ignored whole when they differ. A SQLite file under `seed-manifest/`
+ * in the local state folder (local targets) or in `.wrangler/` next to
+ * wrangler.toml (remote and API targets); deleting it only makes the next
+ * run slower. Dry runs read it and never create or change it.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
@@ -33,13 +34,22 @@ export interface Manifest {
   close(): void;
 }
 
-/** Where the manifest of `target` lives, next to the wrangler config. */
-export function manifestFile(configPath: string, target: string): string {
+/** Where the manifest of `target` lives: under `dir` (the local state folder, or `.wrangler/`). */
+export function manifestFile(dir: string, target: string): string {
   const id = createHash("sha256").update(target).digest("hex").slice(0, 16);
-  return join(dirname(resolve(configPath)), ".wrangler", "seed-manifest", `${id}.sqlite`);
+  return join(resolve(dir), "seed-manifest", `${id}.sqlite`);
 }
 
 const CHUNK = 500;
+const SCHEMA =
+  "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);" +
+  "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, " +
+  "slug TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;";
+
+const EMPTY: Manifest = { lookup: () => new Map(), record() {}, forget() {}, close() {} };
+
+const identityOf = (db: DatabaseSync) =>
+  (db.prepare("SELECT value FROM meta WHERE name = 'identity'").get() as { value: string } | undefined)?.value;
 
 /**
  * Opens (or creates) the manifest at `file` for `identity` (target, parser version and the settings
@@ -50,20 +60,35 @@ export function openManifest(file: string, identity: string): Manifest {
   const db = new DatabaseSync(file, { timeout: 10_000 });
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);" +
-      "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, slug TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID;",
-  );
-  const stored = db.prepare("SELECT value FROM meta WHERE name = 'identity'").get() as { value: string } | undefined;
-  if (stored?.value !== identity) {
+  db.exec(SCHEMA);
+  if (identityOf(db) !== identity) {
     db.exec("DELETE FROM files");
     db.prepare("INSERT OR REPLACE INTO meta (name, value) VALUES ('identity', ?)").run(identity);
   }
+  return over(db, true);
+}
+
+/** The manifest at `file` read-only (dry runs); an empty one when there is none or it is another identity's. */
+export function readManifest(file: string, identity: string): Manifest {
+  if (!existsSync(file)) return EMPTY;
+  const db = new DatabaseSync(file, { readOnly: true, timeout: 10_000 });
+  let same = false;
+  try {
+    same = identityOf(db) === identity;
+  } catch {
+    same = false;
+  }
+  if (!same) {
+    db.close();
+    return EMPTY;
+  }
+  return over(db, false);
+}
+
+function over(db: DatabaseSync, writable: boolean): Manifest {
   const select = db.prepare(
     "SELECT f.path, f.size, f.mtime, f.slug, f.hash FROM json_each(?) AS j JOIN files AS f ON f.path = j.value",
   );
-  const upsert = db.prepare("INSERT OR REPLACE INTO files (path, size, mtime, slug, hash) VALUES (?, ?, ?, ?, ?)");
-  const remove = db.prepare("DELETE FROM files WHERE path = ?");
   const inTransaction = (f: () => void) => {
     db.exec("BEGIN");
     try {
@@ -74,6 +99,10 @@ export function openManifest(file: string, identity: string): Manifest {
       throw err;
     }
   };
+  const upsert = writable
+    ? db.prepare("INSERT OR REPLACE INTO files (path, size, mtime, slug, hash) VALUES (?, ?, ?, ?, ?)")
+    : null;
+  const remove = writable ? db.prepare("DELETE FROM files WHERE path = ?") : null;
   return {
     lookup(paths) {
       const out = new Map<string, ManifestEntry>();
@@ -90,10 +119,16 @@ export function openManifest(file: string, identity: string): Manifest {
       return out;
     },
     record(entries) {
-      if (entries.length) inTransaction(() => entries.forEach((e) => upsert.run(e.path, e.size, e.mtimeMs, e.slug, e.hash)));
+      if (!upsert || !entries.length) return;
+      inTransaction(() => {
+        for (const e of entries) upsert.run(e.path, e.size, e.mtimeMs, e.slug, e.hash);
+      });
     },
     forget(paths) {
-      if (paths.length) inTransaction(() => paths.forEach((p) => remove.run(p)));
+      if (!remove || !paths.length) return;
+      inTransaction(() => {
+        for (const p of paths) remove.run(p);
+      });
     },
     close: () => db.close(),
   };

@@ -105,7 +105,9 @@ export function printHuman(
   );
   for (const [k, v] of rows) w(`  ${k.padEnd(14)}${String(v).padStart(8)}`);
   if (opts.vouched) {
-    w(`  (${opts.vouched} of the unchanged were not read: same size and time as at the last run, and still stored; --full reads every file)`);
+    w(
+      `  (${opts.vouched} of the unchanged were not read: same size and time as at the last run, and still stored; --full reads every file)`,
+    );
   }
   if (report.rejected.length) {
     w("");

@@ -135,7 +135,10 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
   // Checked again on the whole row below; this spares rendering a hostile multi-megabyte body.
   const mdBytes = byteLength(bodyMd);
   if (mdBytes > MAX_ROW_BYTES) {
-    return fail(`post is too large: its markdown alone is ${mdBytes} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`, true);
+    return fail(
+      `post is too large: its markdown alone is ${mdBytes} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`,
+      true,
+    );
   }
 
   const infoCode = (nav.shareUrl && infoCodeFromUrl(nav.shareUrl)) || findShareLinkCode(bodyMd) || infoCodeFromSlug(slug) || null;

@@ -4,7 +4,6 @@
  * only new or changed posts are written, each post wholly inside one D1
  * batch (a transaction), so a killed run never leaves half a post.
  */
-import type { PostRecord } from "../content/types";
 import { pruneChanges } from "./changes";
 
 /** Whether two feed-entry keys (`<code>-<site>:<updated>`) were rendered alike, whatever their dates. */

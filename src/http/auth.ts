@@ -42,11 +42,9 @@ export const requireIngestToken = () =>
     const header = c.req.header("Authorization") ?? "";
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (!m || !(await sameSecret(m[1] as string, secret))) {
-      return json(
-        { error: m ? "unauthorized: wrong token" : "unauthorized: send Authorization: Bearer <INGEST_TOKEN>" },
-        401,
-        { "WWW-Authenticate": `Bearer realm="ingest"${m ? ', error="invalid_token"' : ""}` },
-      );
+      return json({ error: m ? "unauthorized: wrong token" : "unauthorized: send Authorization: Bearer <INGEST_TOKEN>" }, 401, {
+        "WWW-Authenticate": `Bearer realm="ingest"${m ? ', error="invalid_token"' : ""}`,
+      });
     }
     await next();
   });

@@ -83,12 +83,15 @@ export async function ingestFiles(
   };
 
   const bySlug = new Map<string, number[]>();
-  files.forEach((f, i) => {
+  for (const [i, f] of files.entries()) {
     const why = badName(f.name);
-    if (why) return refuse(i, "name", why);
+    if (why) {
+      refuse(i, "name", why);
+      continue;
+    }
     const { slug } = parseFilename(f.name);
     bySlug.set(slug, [...(bySlug.get(slug) ?? []), i]);
-  });
+  }
   for (const [slug, claimants] of bySlug) {
     if (claimants.length < 2) continue;
     const names = claimants.map((i) => (files[i] as IncomingFile).name);

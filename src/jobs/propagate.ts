@@ -21,7 +21,10 @@ export async function runJob(log: Log, job: string, f: () => Promise<void>): Pro
   try {
     await f();
   } catch (err) {
-    log("error", "job failed; it runs again next time", { jobName: job, error: err instanceof Error ? err.message : String(err) });
+    log("error", "job failed; it runs again next time", {
+      jobName: job,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 
@@ -40,7 +43,8 @@ export async function propagate(
   if (cache) {
     await runJob(log, "purge", async () => {
       const { purged, errors } = await propagateChanges(db, cache, opts.purgeCalls);
-      if (purged.length || errors.length) log(errors.length ? "warn" : "info", "purged changed tags", { purged: purged.length, errors });
+      if (purged.length || errors.length)
+        log(errors.length ? "warn" : "info", "purged changed tags", { purged: purged.length, errors });
     });
   }
   const hub = config.websubHub;
@@ -49,7 +53,8 @@ export async function propagate(
     // With Workers Cache in front, only what is purged already: the hub must fetch fresh copies.
     const upTo = cache ? ((await readState(db, PURGED)) ?? 0) : await changeHead(db);
     const { pinged, failed } = await notifyHub(db, config, hub, upTo);
-    if (pinged.length || failed.length) log(failed.length ? "warn" : "info", "notified the WebSub hub", { pinged: pinged.length, failed });
+    if (pinged.length || failed.length)
+      log(failed.length ? "warn" : "info", "notified the WebSub hub", { pinged: pinged.length, failed });
   });
 }
 

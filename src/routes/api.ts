@@ -165,7 +165,8 @@ export const postHashes: Handler<AppEnv> = async (c) => {
   } catch {
     return fail(c, 400, 'send JSON: {"slugs": ["…", …]}');
   }
-  if (!Array.isArray(slugs) || slugs.some((s) => typeof s !== "string")) return fail(c, 400, '"slugs" must be an array of strings');
+  if (!Array.isArray(slugs) || slugs.some((s) => typeof s !== "string"))
+    return fail(c, 400, '"slugs" must be an array of strings');
   if (slugs.length > MAX_HASH_SLUGS) return fail(c, 413, `at most ${MAX_HASH_SLUGS} slugs a request`);
   return c.json({ hashes: await hashesOf(c.env.DB, slugs as string[]) }, 200, noStore);
 };

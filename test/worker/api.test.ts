@@ -26,7 +26,10 @@ async function call(
 }
 
 const put = (name: string, text: string | Uint8Array, headers: Record<string, string> = {}) =>
-  call("PUT", `/api/posts/${encodeURIComponent(name)}`, { headers: { ...AUTH, "Content-Type": "text/markdown", ...headers }, body: text });
+  call("PUT", `/api/posts/${encodeURIComponent(name)}`, {
+    headers: { ...AUTH, "Content-Type": "text/markdown", ...headers },
+    body: text,
+  });
 
 function post(title: string, opts: { date?: string; category?: string; body?: string } = {}): string {
   return [
@@ -75,7 +78,13 @@ describe("the token", () => {
   });
 
   it("answers 401 with WWW-Authenticate: Bearer when it is missing or wrong, and writes nothing", async () => {
-    for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: TOKEN }, { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` }]) {
+    const tries: Record<string, string>[] = [
+      {},
+      { Authorization: "Bearer wrong" },
+      { Authorization: TOKEN },
+      { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` },
+    ];
+    for (const headers of tries) {
       const res = await call("PUT", "/api/posts/2024-04-01-API000001.md", { headers, body: post("未授权") });
       expect(res.status).toBe(401);
       expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer\b/);
@@ -147,7 +156,13 @@ describe("PUT /api/posts/{file}", () => {
   it.each([
     ["a name that is not a post file", "notes.txt", post("x"), {}, 400],
     ["a name without a slug", "2024-04-01.md", post("x"), {}, 400],
-    ["a body that is not text (NUL bytes)", "2024-04-01-API000020.md", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]), {}, 415],
+    [
+      "a body that is not text (NUL bytes)",
+      "2024-04-01-API000020.md",
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]),
+      {},
+      415,
+    ],
     ["a non-text Content-Type", "2024-04-01-API000021.md", post("x"), { "Content-Type": "image/png" }, 415],
     ["invalid UTF-8", "2024-04-01-API000022.md", new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]), {}, 422],
     ["no front matter", "2024-04-01-API000023.md", "just text\n", {}, 422],
@@ -190,7 +205,15 @@ describe("POST /api/posts (multipart)", () => {
     const res = await call("POST", "/api/posts", { headers: AUTH, body: form });
     expect(res.status).toBe(200);
     const report = (await res.json()) as Record<string, unknown>;
-    expect(Object.keys(report).sort()).toEqual(["inserted", "rejected", "scanned", "skipped", "unchanged", "updated", "warnings"]);
+    expect(Object.keys(report).sort()).toEqual([
+      "inserted",
+      "rejected",
+      "scanned",
+      "skipped",
+      "unchanged",
+      "updated",
+      "warnings",
+    ]);
     expect(report).toMatchObject({ scanned: 3, inserted: 2, updated: 0, unchanged: 0 });
     expect(report.rejected).toEqual([{ file: "2024-04-03-API000042.md", reason: expect.stringMatching(/front matter/) }]);
     expect((await row("API000041"))?.title).toBe("批量二");
@@ -220,11 +243,21 @@ describe("POST /api/posts (multipart)", () => {
 
   it("names the limit it refuses: files (INGEST_MAX_FILES), bytes (INGEST_MAX_BYTES), not multipart", async () => {
     const three = multipart([1, 2, 3].map((i) => ({ name: `2024-04-06-API00007${i}.md`, text: post(`限${i}`) })));
-    const files = await call("POST", "/api/posts", { headers: AUTH, body: three }, { INGEST_TOKEN: TOKEN, INGEST_MAX_FILES: "2" });
+    const files = await call(
+      "POST",
+      "/api/posts",
+      { headers: AUTH, body: three },
+      { INGEST_TOKEN: TOKEN, INGEST_MAX_FILES: "2" },
+    );
     expect(files.status).toBe(413);
     expect(((await files.json()) as { error: string }).error).toMatch(/at most 2 files \(INGEST_MAX_FILES\)/);
     const big = multipart([{ name: "2024-04-06-API000074.md", text: post("大", { body: "长".repeat(60_000) }) }]);
-    const bytes = await call("POST", "/api/posts", { headers: AUTH, body: big }, { INGEST_TOKEN: TOKEN, INGEST_MAX_BYTES: "100000" });
+    const bytes = await call(
+      "POST",
+      "/api/posts",
+      { headers: AUTH, body: big },
+      { INGEST_TOKEN: TOKEN, INGEST_MAX_BYTES: "100000" },
+    );
     expect(bytes.status).toBe(413);
     expect(((await bytes.json()) as { error: string }).error).toMatch(/at most 100000 bytes \(INGEST_MAX_BYTES\)/);
     const plain = await call("POST", "/api/posts", { headers: { ...AUTH, "Content-Type": "text/plain" }, body: "x" });
