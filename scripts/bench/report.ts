@@ -324,7 +324,9 @@ const ingest: Block = (results) => {
     "| corpus | runs | wall time s | of which waiting for reading and parsing, s | unchanged | peak RSS, whole tree (MiB) |",
     "| --- | --- | --- | --- | --- | --- |",
     runs(`${n0(i.posts)} files (manifest)`, i.runs),
-    ...(i.fullSeconds !== null ? [`| ${n0(i.posts)} files, \`--full\` (every file read) | 1 | ${f(i.fullSeconds, 1)} | | | |`] : []),
+    ...(i.fullSeconds !== null
+      ? [`| ${n0(i.posts)} files, \`--full\` (every file read) | 1 | ${f(i.fullSeconds, 1)} | | | |`]
+      : []),
     ...(i.large ? [runs(`${n0(i.large.count)} small-body files (manifest)`, i.large.runs)] : []),
     "",
     "The ingest API:",

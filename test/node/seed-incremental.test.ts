@@ -74,7 +74,7 @@ describe("re-runs read only what changed", () => {
 
       // One file edited: it alone is read and updated.
       const file = join(dir, "examples", readdirSync(join(dir, "examples"))[0] as string);
-      writeFileSync(file, readFileSync(file, "utf8").replace("---\n\n", "---\n\n补充一句。\n\n"));
+      writeFileSync(file, readFileSync(file, "utf8").replace(/\n---\n/, "\n---\n\n补充一句。\n"));
       const third = runSeed(["--persist-to", state, "--json", dir]);
       expect(third.report).toMatchObject({ updated: 1, unchanged: written - 1, inserted: 0 });
 
@@ -126,7 +126,8 @@ describe("seed --api through wrangler dev", () => {
   let dev: DevServer;
   let config: string;
   beforeAll(async () => {
-    dev = await startDevServer({ vars: { INGEST_TOKEN: TOKEN } });
+    // Seeded with the examples (which also applies the migrations), like the local database below.
+    dev = await startDevServer({ seed: [EXAMPLES], vars: { INGEST_TOKEN: TOKEN } });
     // A copy of the project's config, so the API target's manifest lands in a temporary folder.
     const conf = temp("api-conf");
     cpSync(join(ROOT, "wrangler.toml"), join(conf, "wrangler.toml"));
@@ -143,6 +144,7 @@ describe("seed --api through wrangler dev", () => {
       const dir = corpus();
       const api = runSeed(["--api", dev.url, "--config", config, "--json", dir], { env: { FINEWS_INGEST_TOKEN: TOKEN } });
       const localState = temp("api-local");
+      expect(runSeed(["--persist-to", localState, EXAMPLES]).status).toBe(0);
       const local = runSeed(["--persist-to", localState, "--json", dir]);
       expect(api.status, api.stderr).toBe(1);
       expect(api.report).toEqual(local.report);

@@ -291,6 +291,40 @@ describe("DELETE /api/posts/{file}", () => {
   });
 });
 
+describe("database trouble", () => {
+  it("is JSON for the API: 503 with Retry-After, a migration hint for a missing table, no stack", async () => {
+    const broken = (message: string) =>
+      ({
+        prepare() {
+          throw new Error(message);
+        },
+        batch() {
+          throw new Error(message);
+        },
+      }) as unknown as D1Database;
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const [message, hint] of [
+      ["D1_ERROR: no such table: posts: SQLITE_ERROR", /apply the migrations/],
+      ["D1_ERROR: Network connection lost.", /unavailable; try again/],
+    ] as const) {
+      const ctx = createExecutionContext();
+      const res = await app.request(
+        `${BASE}/api/posts/2024-04-01-API000100.md`,
+        { method: "PUT", headers: { ...AUTH, "Content-Type": "text/markdown" }, body: post("故障") },
+        { ...env, INGEST_TOKEN: TOKEN, DB: broken(message) },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("Retry-After")).toBe("30");
+      const body = (await res.json()) as { error: string; requestId: string };
+      expect(body.error).toMatch(hint);
+      expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|SQLITE_ERROR/);
+    }
+    vi.restoreAllMocks();
+  });
+});
+
 describe("the rest of /api/", () => {
   afterEach(() => vi.restoreAllMocks());
 

@@ -14,7 +14,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateCorpus, type GeneratedPost } from "../../lib/corpus-gen";
-import { ensureCorpus, smallBodyCorpus } from "../lib/corpus";
+import { smallBodyCorpus } from "../lib/corpus";
 import { type Ctx, dbFormat, ensureMainDb, mainCorpus, runSeedMeasured, seedCommand } from "../lib/context";
 import { countPosts } from "../lib/d1file";
 import { startDevServer } from "../lib/devserver";
