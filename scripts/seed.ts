@@ -1,24 +1,34 @@
 /**
  * @module scripts/seed
- * `npm run seed -- [--local | --remote] [--persist-to DIR] [--config PATH] [--dry-run] [--json] PATH...`
- * Parses markdown posts (src/content) and upserts them into D1 (src/db).
+ * `npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--dry-run] [--json] [--full] PATH...`
+ * Parses markdown posts (src/content) and upserts them into D1 (src/db), or
+ * sends them to a deployed site's ingest API (`--api`). Files unchanged since
+ * the last run to the same target are not read (scripts/lib/manifest).
  * Exit 0: nothing rejected; 1: some files rejected (the rest written); 2: usage or configuration error.
  */
+import { dirname, join } from "node:path";
 import { ConfigError } from "../src/config";
 import { parseFilename } from "../src/content/permalink";
+import { PARSER_VERSION } from "../src/content/post";
 import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
-import type { StoredPost } from "../src/db/statements";
-import { type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
-import { fragmentsToStore } from "../src/feeds";
+import { selectHashes, type StoredPost } from "../src/db/statements";
+import { type Conflict, conflictReason, type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
+import { fragmentKey, fragmentsToStore } from "../src/feeds";
+import { mergeReport } from "../src/ingest/report";
+import { ApiFatalError, type ApiTarget, apiOrigin, openApiTarget } from "./lib/api-target";
 import { npmSwallowedOptions, parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
 import {
   loadProjectConfig,
   localDatabaseExists,
+  localDatabaseFile,
   localStateDir,
   type OpenDatabase,
   openDatabase,
+  type ProjectConfig,
   readMigrationFiles,
 } from "./lib/database";
+import { recordRun, type SeedFile, vouchedUnchanged } from "./lib/incremental";
+import { type Manifest, manifestFile, openManifest, readManifest } from "./lib/manifest";
 import { createParser, type FileOutcome, type PostFile } from "./lib/parse-files";
 import { emptyReport, Progress, printHuman, type Report, timingLine } from "./lib/report";
 import { walk } from "./lib/walk";
@@ -34,7 +44,7 @@ interface Target {
 }
 
 /** Opens the target and brings (or, for a dry run, checks) its migrations; throws before writing when it can't be written. */
-async function openTarget(args: SeedArgs, project: Awaited<ReturnType<typeof loadProjectConfig>>, log: (s: string) => void) {
+async function openTarget(args: SeedArgs, project: ProjectConfig, log: (s: string) => void): Promise<Target> {
   const migrations = (() => {
     try {
       return readMigrationFiles(project.database.migrationsDir);
@@ -47,7 +57,7 @@ async function openTarget(args: SeedArgs, project: Awaited<ReturnType<typeof loa
     log(`dry run: no local D1 under ${localStateDir(project, args.persistTo)} yet; every valid post counts as an insert`);
     return none;
   }
-  const database: OpenDatabase = await openDatabase(project, args.target, args.persistTo);
+  const database: OpenDatabase = await openDatabase(project, args.target === "remote" ? "remote" : "local", args.persistTo);
   try {
     const how = args.target === "remote" ? "require" : args.dryRun ? "inspect" : "apply";
     const { applied, pending } = await ensureMigrations(database.db, migrations, how);
@@ -64,48 +74,40 @@ async function openTarget(args: SeedArgs, project: Awaited<ReturnType<typeof loa
   }
 }
 
-async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
-  const started = Date.now();
-  const project = await loadProjectConfig(args.config);
-  const found = walk(args.paths);
-  if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(", ")}`);
-  const report = emptyReport();
-  report.skipped.push(...found.skipped);
+/** The duplicate-slug refusal, before anything is read. */
+const claimedTwice = (slug: string, claimants: string[]) =>
+  `slug "${slug}" is claimed by ${claimants.length} files (${claimants.join(", ")}); none is written and the stored post is left as it was`;
 
-  // Slugs come from filenames, so duplicates are known before anything is written.
-  const bySlug = new Map<string, string[]>();
-  for (const f of found.posts) {
-    const { slug } = parseFilename(f.basename);
-    if (!slug) continue;
-    const list = bySlug.get(slug);
-    if (list) list.push(f.file);
-    else bySlug.set(slug, [f.file]);
-  }
+interface Run {
+  args: SeedArgs;
+  project: ProjectConfig;
+  report: Report;
+  /** Files to read, in walk order. */
+  files: SeedFile[];
+  claimants: (f: SeedFile) => string[];
+  /** null for dry runs: nothing is recorded. */
+  manifest: Manifest | null;
+  log: (s: string) => void;
+  timing: { parse: number; database: number };
+}
 
-  const target = await openTarget(args, project, log);
+/** Parses on threads and writes through the executor, chunk by chunk (local and remote D1). */
+async function viaDatabase(run: Run, target: Target): Promise<void> {
+  const { args, project, report, files, manifest, timing } = run;
+  const byFile = new Map(files.map((f) => [f.file, f]));
   const parser = createParser(
     { timeZone: project.site.timeZone, siteHost: new URL(project.site.siteUrl).host, site: project.site },
-    found.posts.length,
+    files.length,
   );
-  const order = new Map(found.posts.map((f, i) => [f.file, i]));
-  const progress = new Progress(found.posts.length);
-
-  const timing = { parse: 0, database: 0 };
+  const progress = new Progress(files.length);
   /** Starts parsing a chunk (files claimed by one slug twice are refused here, unread). */
-  const parseChunk = (files: PostFile[]) => {
+  const parseChunk = (chunk: SeedFile[]) => {
     const refused: FileOutcome[] = [];
     const todo: PostFile[] = [];
-    for (const f of files) {
-      const { slug } = parseFilename(f.basename);
-      const claimants = bySlug.get(slug) ?? [];
-      if (claimants.length > 1) {
-        refused.push({
-          file: f.file,
-          ok: false,
-          warnings: [],
-          reason: `slug "${slug}" is claimed by ${claimants.length} files (${claimants.join(", ")}); none is written and the stored post is left as it was`,
-        });
-      } else todo.push(f);
+    for (const f of chunk) {
+      const claimants = run.claimants(f);
+      if (claimants.length > 1) refused.push({ file: f.file, ok: false, warnings: [], reason: claimedTwice(f.slug, claimants) });
+      else todo.push(f);
     }
     return parser.parse(todo).then((outcomes) => [...refused, ...outcomes]);
   };
@@ -113,32 +115,45 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   const store = async (outcomes: FileOutcome[]): Promise<void> => {
     const parsed: StoredPost[] = [];
     const fileOf = new Map<string, string>();
+    const refused: SeedFile[] = [];
+    const reject = (file: string, reason: string) => {
+      report.rejected.push({ file, reason });
+      const f = byFile.get(file);
+      if (f) refused.push(f);
+    };
     for (const o of outcomes) {
       report.scanned++;
       for (const message of o.warnings) report.warnings.push({ file: o.file, message });
       if (!o.ok) {
-        report.rejected.push({ file: o.file, reason: o.reason });
+        reject(o.file, o.reason);
         continue;
       }
       parsed.push(o.post);
       fileOf.set(o.post.slug, o.file);
     }
+    const conflict = (c: Conflict) => reject(fileOf.get(c.slug) ?? c.slug, conflictReason(c));
     const t0 = performance.now();
     let outcome: Map<string, Outcome>;
     if (!target.db || !target.hasPosts) {
       outcome = new Map(parsed.map((p) => [p.slug, "inserted" as const]));
     } else if (args.dryRun) {
-      outcome = await planPosts(target.db, parsed);
+      outcome = await planPosts(target.db, parsed, conflict);
     } else {
       outcome = await syncPosts(target.db, parsed, Date.now(), {
-        onError: (slug, err) => {
-          const reason = `database write failed: ${err instanceof Error ? err.message : String(err)}`;
-          report.rejected.push({ file: fileOf.get(slug) ?? slug, reason });
-        },
+        onError: (slug, err) =>
+          reject(fileOf.get(slug) ?? slug, `database write failed: ${err instanceof Error ? err.message : String(err)}`),
+        onConflict: conflict,
         refreshEntries: (posts, at) => fragmentsToStore(project.site, posts, at),
       });
     }
     for (const o of outcome.values()) report[o]++;
+    if (manifest && !args.dryRun) {
+      const done = parsed.flatMap((p) => {
+        const f = outcome.has(p.slug) ? byFile.get(fileOf.get(p.slug) ?? "") : undefined;
+        return f ? [{ file: f, hash: p.hash }] : [];
+      });
+      recordRun(manifest, done, refused);
+    }
     timing.database += performance.now() - t0;
   };
 
@@ -148,8 +163,8 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     const inFlight: Promise<FileOutcome[]>[] = [];
     let dispatched = 0;
     const dispatch = () => {
-      if (dispatched >= found.posts.length) return;
-      const next = parseChunk(found.posts.slice(dispatched, dispatched + CHUNK));
+      if (dispatched >= files.length) return;
+      const next = parseChunk(files.slice(dispatched, dispatched + CHUNK));
       // Handled when awaited below; marked now so a failure while another chunk is written isn't "unhandled".
       next.catch(() => {});
       inFlight.push(next);
@@ -172,8 +187,112 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   } finally {
     progress.done();
     await parser.close();
-    await target.close();
   }
+}
+
+/** Sends the files to the ingest API as they are; the server parses and writes them. */
+async function viaApi(run: Run, api: ApiTarget): Promise<void> {
+  const { args, report, files, manifest } = run;
+  const send: SeedFile[] = [];
+  for (const f of files) {
+    const claimants = run.claimants(f);
+    if (claimants.length > 1) {
+      report.scanned++;
+      report.rejected.push({ file: f.file, reason: claimedTwice(f.slug, claimants) });
+    } else send.push(f);
+  }
+  const progress = new Progress(send.length);
+  const t0 = performance.now();
+  try {
+    mergeReport(
+      report,
+      await api.publish(
+        send.map((f) => ({ display: f.file, basename: f.basename })),
+        { dryRun: args.dryRun, onProgress: (n) => progress.update(n) },
+      ),
+    );
+  } finally {
+    progress.done();
+  }
+  run.timing.database += performance.now() - t0;
+  if (!manifest || args.dryRun) return;
+  const rejected = new Set(report.rejected.map((r) => r.file));
+  const ok = send.filter((f) => !rejected.has(f.file));
+  const stored = await api.hashes(ok.map((f) => f.slug));
+  recordRun(
+    manifest,
+    ok.flatMap((f) => (stored[f.slug] ? [{ file: f, hash: stored[f.slug] as string }] : [])),
+    send.filter((f) => rejected.has(f.file)),
+  );
+}
+
+async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
+  const started = Date.now();
+  const project = await loadProjectConfig(args.config);
+  let api: ApiTarget | null = null;
+  if (args.target === "api") {
+    const token = process.env.FINEWS_INGEST_TOKEN;
+    if (!token) throw new UsageError("--api needs the ingest token in FINEWS_INGEST_TOKEN (the Worker's INGEST_TOKEN secret)");
+    api = openApiTarget(apiOrigin(args.api ?? ""), token);
+  }
+  const found = walk(args.paths);
+  if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(", ")}`);
+  const report = emptyReport();
+  report.skipped.push(...found.skipped);
+  const all: SeedFile[] = found.posts.map((f) => ({ ...f, slug: parseFilename(f.basename).slug }));
+
+  // Slugs come from filenames, so duplicates are known before anything is read or written.
+  const bySlug = new Map<string, string[]>();
+  for (const f of all) {
+    if (!f.slug) continue;
+    const list = bySlug.get(f.slug);
+    if (list) list.push(f.file);
+    else bySlug.set(f.slug, [f.file]);
+  }
+  const claimants = (f: SeedFile) => bySlug.get(f.slug) ?? [];
+
+  const target = api ? null : await openTarget(args, project, log);
+  const targetId = api
+    ? `api:${api.origin}`
+    : args.target === "remote"
+      ? `remote:${project.database.id}`
+      : `local:${localDatabaseFile(project, args.persistTo)}`;
+  const manifestAt = manifestFile(
+    args.target === "local" ? localStateDir(project, args.persistTo) : join(dirname(project.configPath), ".wrangler"),
+    targetId,
+  );
+  const identity = [targetId, `parser ${PARSER_VERSION}`, project.site.siteUrl, project.site.timeZone, fragmentKey(project.site)];
+  const manifest = (args.dryRun ? readManifest : openManifest)(manifestAt, identity.join("\n"));
+  const timing = { parse: 0, database: 0 };
+  let vouched = 0;
+  try {
+    let files = all;
+    const db = target?.db;
+    if (!args.full && (api || (db && target?.hasPosts))) {
+      const hashes = api
+        ? (slugs: string[]) => api.hashes(slugs)
+        : async (slugs: string[]) =>
+            Object.fromEntries(
+              (await (db as Executor).all<{ slug: string; hash: string }>(selectHashes(slugs))).map((r) => [r.slug, r.hash]),
+            );
+      const unchanged = await vouchedUnchanged(
+        manifest,
+        all.filter((f) => claimants(f).length < 2),
+        hashes,
+      );
+      vouched = unchanged.size;
+      report.scanned += vouched;
+      report.unchanged += vouched;
+      files = all.filter((f) => !unchanged.has(f.file));
+    }
+    const run: Run = { args, project, report, files, claimants, manifest: args.dryRun ? null : manifest, log, timing };
+    if (api) await viaApi(run, api);
+    else await viaDatabase(run, target as Target);
+  } finally {
+    manifest.close();
+    await target?.close();
+  }
+  const order = new Map(all.map((f, i) => [f.file, i]));
   const byFile = (a: { file: string }, b: { file: string }) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1);
   report.rejected.sort(byFile);
   report.warnings.sort(byFile);
@@ -183,7 +302,13 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     databaseSeconds: timing.database / 1000,
   };
   if (args.json) log(timingLine(report, times));
-  else printHuman(report, { dryRun: args.dryRun, target: args.target, ...times });
+  else
+    printHuman(report, {
+      dryRun: args.dryRun,
+      target: api ? `the ingest API at ${api.origin}` : `${args.target} D1`,
+      vouched,
+      ...times,
+    });
   return report;
 }
 
@@ -211,7 +336,12 @@ async function main(): Promise<number> {
     if (args.json) writeReport(`${JSON.stringify(report)}\n`);
     return report.rejected.length ? 1 : 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof PendingMigrationsError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof PendingMigrationsError ||
+      err instanceof ApiFatalError
+    ) {
       log(`seed: ${err.message}`);
       if (err instanceof UsageError) log(USAGE);
       return 2;

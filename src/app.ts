@@ -16,7 +16,7 @@ import { routedPath, URLS } from "./routes";
 import { firstSegment, termKey } from "./routes/params";
 
 /** Words that start our own paths rather than naming a category. */
-const RESERVED = new Set(["category", "tag", "feed", "sitemaps", "assets"]);
+const RESERVED = new Set(["category", "tag", "feed", "sitemaps", "assets", "api"]);
 
 export interface AppOptions {
   /** Defaults to the generated hash of the source; tests pass another to stand for a template change. */
@@ -28,7 +28,10 @@ export function createApp(options: AppOptions = {}) {
   app.use(securityHeaders());
   app.use(requestGuard());
   app.use(requestContext(options.renderVersion ?? RENDER_VERSION));
-  for (const { pattern, handler } of URLS) app.get(pattern, handler);
+  for (const { pattern, handler, methods, before } of URLS) {
+    for (const mw of before) app.on(methods, pattern, mw);
+    app.on(methods, pattern, handler);
+  }
 
   app.notFound(async (c) => {
     const first = firstSegment(new URL(c.req.url).pathname);

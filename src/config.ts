@@ -20,6 +20,10 @@ export interface SiteConfig {
   feedFullItems: number;
   /** WebSub hub feeds advertise and the Cron Trigger notifies, or null when off. */
   websubHub: string | null;
+  /** Files one ingest API request may carry (`POST /api/posts`). */
+  ingestMaxFiles: number;
+  /** Bytes one ingest API request may carry. */
+  ingestMaxBytes: number;
 }
 
 /** A window feed never holds fewer items than this, however quiet its source. */
@@ -123,5 +127,7 @@ export function readConfig(vars: Vars): SiteConfig {
     feedMaxItems,
     feedFullItems: int(vars, "FEED_FULL_ITEMS", 20, 0, feedMaxItems),
     websubHub: hub ? httpUrl("WEBSUB_HUB", hub) : null,
+    ingestMaxFiles: int(vars, "INGEST_MAX_FILES", 50, 1, 1000),
+    ingestMaxBytes: int(vars, "INGEST_MAX_BYTES", 8_000_000, 100_000, 100_000_000),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ServingResult } from "./lib/serving";
-import { fmtSpread, type Spread } from "./lib/stats";
+import { fmtSpread, type Spread, spread as spreadOf } from "./lib/stats";
 import { type Results, type SuiteResult, typed } from "./results";
 
 const n0 = (x: number) => Math.round(x).toLocaleString("en-US");
@@ -151,6 +151,20 @@ const targets: Block = (results) => {
       `${n0(d.load.failures)} failed of ${n0(d.load.requests)}`,
       d.load.failures === 0 && d.load.pairedOk,
     );
+  if (d.load?.publishing)
+    row(
+      "load: posts published through the API meanwhile at ≥ 10 a second, none failed or lost",
+      `${f(d.load.publishing.perSecond, 1)}/s, ${n0(d.load.publishing.failures)} failed, ${n0(d.load.publishing.lost)} lost of ${n0(d.load.publishing.attempted)}`,
+      d.load.publishing.perSecond >= 10 && d.load.publishing.failures === 0 && d.load.publishing.lost === 0,
+    );
+  if (d.ingest) {
+    const i = d.ingest.incremental;
+    row(`re-run over ${n0(i.posts)} unchanged files ≤ 2 s`, `${fmtSpread(i.seconds)} s`, i.seconds.median <= 2);
+    if (i.large) {
+      const large = spreadOf(i.large.runs.map((r) => r.seconds));
+      row(`re-run over ${n0(i.large.count)} unchanged files ≤ 20 s`, `${fmtSpread(large, 1)} s`, large.median <= 20);
+    }
+  }
   return L;
 };
 
@@ -259,6 +273,14 @@ const load: Block = (results) => {
       .map(([k, v]) => `| answered ${k} | ${n0(v)} |`),
     `| socket errors: connect / read / write / timeout | ${l.errors.connect} / ${l.errors.read} / ${l.errors.write} / ${l.errors.timeout} |`,
     `| **failed requests** | **${n0(l.failures)}** |`,
+    ...(l.publishing
+      ? [
+          `| meanwhile published through the API (PUT, ${f(l.publishing.perSecond, 1)}/s) | ${n0(l.publishing.attempted)} |`,
+          `| of them accepted (201) / failed | ${n0(l.publishing.accepted)} / ${n0(l.publishing.failures)} |`,
+          `| PUT latency under load, median (min–max) ms | ${fmtSpread(l.publishing.putMs, 0)} |`,
+          `| **accepted posts not served afterwards** | **${n0(l.publishing.lost)}** |`,
+        ]
+      : []),
     "",
     ...code(l.commands),
   ];
@@ -284,6 +306,38 @@ const firehose: Block = (results) => {
     `| /healthz | — | — | ${ip("healthz") ? fmtSpread(ip("healthz")?.cpuMs, 3) : "—"} | — | ${h.wrangler.healthz ? f(h.wrangler.healthz.cpuMs) : "—"} | ${h.wrangler.healthz ? f(h.wrangler.healthz.p50Ms, 1) : "—"} |`,
     "",
     ...code(h.commands),
+  ];
+};
+
+const ingest: Block = (results) => {
+  const g = typed(results).ingest;
+  if (!g) return stamp(undefined);
+  const i = g.incremental;
+  const runs = (label: string, r: typeof i.runs) =>
+    `| ${label} | ${r.length} | ${fmtSpread(spreadOf(r.map((x) => x.seconds)), 2)} | ${f(r[0]?.parseSeconds, 2)} | ${n0(r[0]?.unchanged ?? 0)} of ${n0(r[0]?.scanned ?? 0)} | ${fmtSpread(spreadOf(r.map((x) => x.peakMiB)), 0)} |`;
+  const ip = g.inProcess;
+  const dev = g.wranglerDev;
+  return [
+    ...stamp(results.ingest),
+    "Re-runs of the real seed over a corpus whose every file is unchanged:",
+    "",
+    "| corpus | runs | wall time s | of which waiting for reading and parsing, s | unchanged | peak RSS, whole tree (MiB) |",
+    "| --- | --- | --- | --- | --- | --- |",
+    runs(`${n0(i.posts)} files (manifest)`, i.runs),
+    ...(i.fullSeconds !== null
+      ? [`| ${n0(i.posts)} files, \`--full\` (every file read) | 1 | ${f(i.fullSeconds, 1)} | | | |`]
+      : []),
+    ...(i.large ? [runs(`${n0(i.large.count)} small-body files (manifest)`, i.large.runs)] : []),
+    "",
+    "The ingest API:",
+    "",
+    "| what | in process: Worker CPU ms (of which SQLite) | queries | through wrangler dev |",
+    "| --- | --- | --- | --- |",
+    `| \`PUT\` one new post | ${f(ip.put.cpuMs, 2)} (${f(ip.put.sqlMs, 2)}) | ${f(ip.put.queriesPerRequest, 1)} | median ${fmtSpread(dev.putMs, 0)} ms per request |`,
+    `| \`POST\` 50 new posts | ${f(ip.batch50.cpuMs, 1)} (${f(ip.batch50.sqlMs, 1)}), ${f(ip.cpuMsPerBatchedPost, 2)} per post | ${f(ip.batch50.queriesPerRequest, 1)} | ${f(dev.batchPostsPerSecond, 0)} posts/s |`,
+    `| \`PUT\` until the post is in its category's Atom feed | — | — | median ${fmtSpread(dev.putToFeedMs, 0)} ms (emulated edge: checked against the change log on each request) |`,
+    "",
+    ...code(g.commands),
   ];
 };
 
@@ -363,6 +417,7 @@ const fit: Block = (results) => {
 };
 
 export const BLOCKS: Record<string, Block> = {
+  ingest,
   machine,
   targets,
   seed,

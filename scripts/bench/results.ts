@@ -9,6 +9,7 @@ import type { Machine } from "./lib/env";
 import type { bundleSuite } from "./suites/bundle";
 import type { capacitySuite } from "./suites/capacity";
 import type { firehoseSuite } from "./suites/firehose";
+import type { ingestSuite } from "./suites/ingest";
 import type { killSuite } from "./suites/kill";
 import type { loadSuite } from "./suites/load";
 import type { publishSuite } from "./suites/publish";
@@ -38,6 +39,7 @@ export interface Typed {
   capacity?: Data<typeof capacitySuite>;
   serving?: Data<typeof servingSuite>;
   firehose?: Data<typeof firehoseSuite>;
+  ingest?: Data<typeof ingestSuite>;
   load?: Data<typeof loadSuite>;
   kill?: Data<typeof killSuite>;
   scale?: Data<typeof scaleSuite>;

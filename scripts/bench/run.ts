@@ -19,6 +19,7 @@ import { type Results, readResults, type SuiteResult, writeResults } from "./res
 import { bundleSuite } from "./suites/bundle";
 import { capacitySuite } from "./suites/capacity";
 import { firehoseSuite } from "./suites/firehose";
+import { ingestSuite } from "./suites/ingest";
 import { killSuite } from "./suites/kill";
 import { loadSuite } from "./suites/load";
 import { publishSuite } from "./suites/publish";
@@ -33,12 +34,13 @@ const SUITES: Record<string, (ctx: Ctx) => Promise<unknown>> = {
   capacity: capacitySuite,
   serving: servingSuite,
   firehose: firehoseSuite,
+  ingest: ingestSuite,
   load: loadSuite,
   kill: killSuite,
   scale: scaleSuite,
 };
 /** Suites that import the bundle the bundle suite builds. */
-const NEEDS_BUNDLE = new Set(["serving", "firehose", "scale"]);
+const NEEDS_BUNDLE = new Set(["serving", "firehose", "ingest", "scale"]);
 const DOCS = [join(ROOT, "docs", "benchmarks.md"), join(ROOT, "docs", "scaling.md")];
 
 const USAGE = `usage: npm run bench [-- --quick] [--only ${Object.keys(SUITES).join(",")}] [--render-only]`;

@@ -1,10 +1,15 @@
 /**
  * @module scripts/lib/args
- * The seed command line: `[--local | --remote] [--persist-to DIR] [--config PATH] [--dry-run] [--json] PATH...`
+ * The seed command line:
+ * `[--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--dry-run] [--json] [--full] PATH...`
  */
 
 export interface SeedArgs {
-  target: "local" | "remote";
+  target: "local" | "remote" | "api";
+  /** `--api URL`: the site whose ingest API receives the files. */
+  api: string | null;
+  /** Read every file, whatever the manifest says. */
+  full: boolean;
   persistTo: string | null;
   config: string;
   dryRun: boolean;
@@ -15,7 +20,7 @@ export interface SeedArgs {
 export class UsageError extends Error {}
 
 export const USAGE =
-  "usage: npm run seed -- [--local | --remote] [--persist-to DIR] [--config PATH] [--dry-run] [--json] PATH...";
+  "usage: npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--dry-run] [--json] [--full] PATH...";
 
 /** The seed's own options, as npm names them in its environment (`npm_config_<name>`). */
 const OPTIONS = [
@@ -25,6 +30,8 @@ const OPTIONS = [
   { flag: "--local", takesValue: false },
   { flag: "--persist-to", takesValue: true },
   { flag: "--config", takesValue: true },
+  { flag: "--api", takesValue: true },
+  { flag: "--full", takesValue: false },
 ];
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
@@ -65,7 +72,16 @@ export function npmSwallowedOptions(argv: string[], env: Record<string, string |
 }
 
 export function parseArgs(argv: string[]): SeedArgs {
-  const out: SeedArgs = { target: "local", persistTo: null, config: "wrangler.toml", dryRun: false, json: false, paths: [] };
+  const out: SeedArgs = {
+    target: "local",
+    api: null,
+    full: false,
+    persistTo: null,
+    config: "wrangler.toml",
+    dryRun: false,
+    json: false,
+    paths: [],
+  };
   let sawLocal = false;
   let sawRemote = false;
   for (let i = 0; i < argv.length; i++) {
@@ -84,15 +100,20 @@ export function parseArgs(argv: string[]): SeedArgs {
     else if (a === "--remote") sawRemote = true;
     else if (a === "--dry-run") out.dryRun = true;
     else if (a === "--json") out.json = true;
+    else if (a === "--full") out.full = true;
+    else if (a === "--api" || a.startsWith("--api=")) out.api = value("--api");
     else if (a === "--persist-to" || a.startsWith("--persist-to=")) out.persistTo = value("--persist-to");
     else if (a === "--config" || a.startsWith("--config=")) out.config = value("--config");
     else if (a === "-h" || a === "--help") throw new UsageError("");
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
     else out.paths.push(a);
   }
-  if (sawLocal && sawRemote) throw new UsageError("--local and --remote exclude each other");
+  if ([sawLocal, sawRemote, out.api !== null].filter(Boolean).length > 1) {
+    throw new UsageError("--local, --remote and --api exclude each other");
+  }
   if (sawRemote) out.target = "remote";
-  if (sawRemote && out.persistTo) throw new UsageError("--persist-to only applies to --local");
+  if (out.api !== null) out.target = "api";
+  if (out.target !== "local" && out.persistTo) throw new UsageError("--persist-to only applies to --local");
   if (!out.paths.length) throw new UsageError("no PATH given");
   return out;
 }

@@ -66,7 +66,7 @@ export async function parseFile(f: PostFile, settings: ParseSettings): Promise<F
   }
   const r = await parsePost(bytes, f.basename, { ...settings, sha256 });
   return r.ok
-    ? { file: f.file, ok: true, post: r.post, warnings: r.warnings }
+    ? { file: f.file, ok: true, post: { ...r.post, file: f.basename }, warnings: r.warnings }
     : { file: f.file, ok: false, reason: r.reason, warnings: r.warnings };
 }
 

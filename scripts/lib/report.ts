@@ -5,19 +5,9 @@
  * progress bar (TTY) or periodic lines (logs) while it runs.
  */
 
-export interface Report {
-  scanned: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: { file: string; reason: string }[];
-  warnings: { file: string; message: string }[];
-  skipped: { file: string; reason: string }[];
-}
+import type { Report } from "../../src/ingest/report";
 
-export function emptyReport(): Report {
-  return { scanned: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [], warnings: [], skipped: [] };
-}
+export { emptyReport, type Report } from "../../src/ingest/report";
 
 export class Progress {
   private last = 0;
@@ -65,7 +55,38 @@ export function timingLine(report: Report, t: Times): string {
   );
 }
 
-export function printHuman(report: Report, opts: { dryRun: boolean; target: string } & Times, out = process.stderr): void {
+/** Files named per kind of warning; the rest are counted (`--json` lists every one). */
+const FIRST_FILES = 3;
+
+/**
+ * A warning's kind: its text with the specifics of one file (quoted values, parenthesised details,
+ * numbers) blanked, so 378 recovered-YAML warnings read as one line with a count.
+ */
+export function warningKind(message: string): string {
+  return message
+    .replace(/"(?:[^"\\]|\\.)*"/g, "“…”")
+    .replace(/\([^()]*\)/g, "(…)")
+    .replace(/\d+/g, "N");
+}
+
+/** Warnings grouped by kind, most frequent first, each with its first few files. */
+export function warningsByKind(warnings: Report["warnings"]): { kind: string; count: number; files: string[] }[] {
+  const kinds = new Map<string, { kind: string; count: number; files: string[] }>();
+  for (const w of warnings) {
+    const kind = warningKind(w.message);
+    const k = kinds.get(kind) ?? { kind, count: 0, files: [] };
+    k.count++;
+    if (k.files.length < FIRST_FILES) k.files.push(w.file);
+    kinds.set(kind, k);
+  }
+  return [...kinds.values()].sort((a, b) => b.count - a.count);
+}
+
+export function printHuman(
+  report: Report,
+  opts: { dryRun: boolean; target: string; vouched?: number } & Times,
+  out = process.stderr,
+): void {
   const w = (s: string) => out.write(`${s}\n`);
   const rows: [string, number][] = [
     ["scanned", report.scanned],
@@ -77,12 +98,17 @@ export function printHuman(report: Report, opts: { dryRun: boolean; target: stri
     ["skipped", report.skipped.length],
   ];
   w("");
-  w(`Seed ${opts.dryRun ? "dry run (nothing written)" : `into ${opts.target} D1`} in ${opts.seconds.toFixed(2)} s`);
+  w(`Seed ${opts.dryRun ? "dry run (nothing written)" : `into ${opts.target}`} in ${opts.seconds.toFixed(2)} s`);
   // The next chunks are parsed while the database works on this one: these are the main thread's waits.
   w(
     `  (main thread waiting for reading and parsing ${opts.parseSeconds.toFixed(2)} s, database ${opts.databaseSeconds.toFixed(2)} s)`,
   );
   for (const [k, v] of rows) w(`  ${k.padEnd(14)}${String(v).padStart(8)}`);
+  if (opts.vouched) {
+    w(
+      `  (${opts.vouched} of the unchanged were not read: same size and time as at the last run, and still stored; --full reads every file)`,
+    );
+  }
   if (report.rejected.length) {
     w("");
     w("Rejected (not written):");
@@ -90,8 +116,12 @@ export function printHuman(report: Report, opts: { dryRun: boolean; target: stri
   }
   if (report.warnings.length) {
     w("");
-    w("Warnings (written, recovered as described):");
-    for (const r of report.warnings) w(`  ${r.file}: ${r.message}`);
+    w("Warnings (written, recovered as described), by kind:");
+    for (const k of warningsByKind(report.warnings)) {
+      w(`  ${String(k.count).padStart(6)} × ${k.kind}`);
+      for (const f of k.files) w(`           ${f}`);
+      if (k.count > k.files.length) w(`           … and ${k.count - k.files.length} more (--json lists every warning)`);
+    }
   }
   if (report.skipped.length) {
     w("");

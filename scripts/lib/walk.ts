@@ -7,7 +7,8 @@
 import { readdirSync, statSync } from "node:fs";
 
 export interface Found {
-  posts: { file: string; basename: string }[];
+  /** Post files with what the seed's manifest compares: size and modification time (ms). */
+  posts: { file: string; basename: string; size: number; mtimeMs: number }[];
   skipped: { file: string; reason: string }[];
   missing: string[];
 }
@@ -62,7 +63,7 @@ export function walk(paths: string[]): Found {
         return;
       }
       seen.add(real);
-      found.posts.push({ file, basename: name });
+      found.posts.push({ file, basename: name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
     } else {
       found.skipped.push({ file, reason: "not a post (only .md and .markdown files are posts)" });
     }

@@ -30,7 +30,10 @@ export interface ParseContext {
   sha256?: (text: string) => string | Promise<string>;
 }
 
-export type ParseResult = { ok: true; post: PostRecord; warnings: string[] } | { ok: false; reason: string; warnings: string[] };
+export type ParseResult =
+  | { ok: true; post: PostRecord; warnings: string[] }
+  /** `tooLarge`: refused for D1's row limit, not for what it says. */
+  | { ok: false; reason: string; warnings: string[]; tooLarge?: boolean };
 
 const utf8 = new TextEncoder();
 const byteLength = (s: string | null) => (s ? utf8Length(s) : 0);
@@ -86,7 +89,7 @@ function upperBytes(post: Omit<PostRecord, "hash">): number {
 /** Parses one post file. `basename` is the file's name (for slug and date). */
 export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseContext): Promise<ParseResult> {
   const warnings: string[] = [];
-  const fail = (reason: string): ParseResult => ({ ok: false, reason, warnings });
+  const fail = (reason: string, tooLarge = false): ParseResult => ({ ok: false, reason, warnings, tooLarge });
 
   let text: string;
   try {
@@ -132,7 +135,10 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
   // Checked again on the whole row below; this spares rendering a hostile multi-megabyte body.
   const mdBytes = byteLength(bodyMd);
   if (mdBytes > MAX_ROW_BYTES) {
-    return fail(`post is too large: its markdown alone is ${mdBytes} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`);
+    return fail(
+      `post is too large: its markdown alone is ${mdBytes} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`,
+      true,
+    );
   }
 
   const infoCode = (nav.shareUrl && infoCodeFromUrl(nav.shareUrl)) || findShareLinkCode(bodyMd) || infoCodeFromSlug(slug) || null;
@@ -210,7 +216,7 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
   // A UTF-16 unit is at most 3 UTF-8 bytes: most posts are clearly small without counting exactly.
   const size = upperBytes(post) <= MAX_ROW_BYTES ? 0 : rowBytes(post);
   if (size > MAX_ROW_BYTES) {
-    return fail(`post is too large: its row would be ${size} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`);
+    return fail(`post is too large: its row would be ${size} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`, true);
   }
   // Each category and tag is also stored in its own row (lowercased key, name, label).
   const label = byteLength(tags[0] ?? "");
@@ -222,6 +228,7 @@ export async function parsePost(bytes: Uint8Array, basename: string, ctx: ParseC
   if (termBytes + 100 > MAX_ROW_BYTES) {
     return fail(
       `a category or tag is too long: its own row would be ${termBytes + 100} bytes, over D1's limit of ${MAX_ROW_BYTES} bytes per row`,
+      true,
     );
   }
   const hash = await (ctx.sha256 ?? webSha256)(JSON.stringify([PARSER_VERSION, post]));

@@ -226,6 +226,17 @@ export async function postBySlug(db: Db, slug: string, now: number): Promise<Pos
   return r ? toPost(r, now) : null;
 }
 
+/** The file a stored post (visible or not) came from, and its path; null when no post has the slug. */
+export async function fileOfSlug(db: Db, slug: string): Promise<{ file: string | null; path: string } | null> {
+  return db.prepare(QUERIES.fileOfSlug).bind(slug).first<{ file: string | null; path: string }>();
+}
+
+/** The stored hash of each of `slugs` that is stored. */
+export async function hashesOf(db: Db, slugs: string[]): Promise<Record<string, string>> {
+  const { results } = await db.prepare(QUERIES.hashesOf).bind(JSON.stringify(slugs)).all<{ slug: string; hash: string }>();
+  return Object.fromEntries(results.map((r) => [r.slug, r.hash]));
+}
+
 /** A post by its canonical path (posts with their own `permalink:`). */
 export async function postByPath(db: Db, path: string, now: number): Promise<Post | null> {
   const r = await db.prepare(QUERIES.byPath).bind(path).first<PostRow>();

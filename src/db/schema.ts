@@ -45,6 +45,11 @@ export const posts = sqliteTable(
     feedAtom: text("feed_atom"),
     feedRss: text("feed_rss"),
     feedJson: text("feed_json"),
+    /**
+     * The file the post came from (`2022-06-15-NW….md`): a slug belongs to one file, so a second
+     * file claiming it is refused. Null for posts stored before files were recorded.
+     */
+    file: text("file"),
   },
   (t) => [
     uniqueIndex("posts_slug").on(t.slug),

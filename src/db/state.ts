@@ -26,3 +26,18 @@ export async function writeState(db: Db, name: string, value: number): Promise<v
     .bind(...s.params)
     .run();
 }
+
+/**
+ * Claims a turn named `name` at `now` unless one was claimed within `intervalMs` (by any isolate):
+ * one statement, so two claimants cannot both win.
+ */
+export async function claimTurn(db: Db, name: string, now: number, intervalMs: number): Promise<boolean> {
+  const row = await db
+    .prepare(
+      "INSERT INTO state (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value " +
+        "WHERE state.value <= ?3 RETURNING value",
+    )
+    .bind(name, now, now - intervalMs)
+    .first<{ value: number }>();
+  return row !== null;
+}

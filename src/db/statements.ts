@@ -53,15 +53,20 @@ const POST_COLUMNS = [
   "feed_atom",
   "feed_rss",
   "feed_json",
+  "file",
 ] as const;
 
-/** A post as the write path stores it: the parsed record, and its feed entries when rendered. */
+/** A post as the write path stores it: the parsed record, its feed entries when rendered, its file's name. */
 export interface StoredPost extends PostRecord {
   feed?: { key: string; atom: string; rss: string; json: string } | null;
+  /** Base name of the source file; a stored post keeps the one it has when this is absent. */
+  file?: string | null;
 }
 
 const UPDATABLE = POST_COLUMNS.filter((c) => c !== "slug" && c !== "created_at");
-const ON_CONFLICT = `ON CONFLICT(slug) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(", ")}`;
+const ON_CONFLICT = `ON CONFLICT(slug) DO UPDATE SET ${UPDATABLE.map((c) =>
+  c === "file" ? "file = coalesce(excluded.file, posts.file)" : `${c} = excluded.${c}`,
+).join(", ")}`;
 
 /** `?1` is a JSON array of post rows in POST_COLUMNS order. `WHERE true` is SQLite's upsert-after-SELECT rule. */
 const UPSERT_POSTS_JSON =
@@ -105,9 +110,40 @@ export const PRUNE_TERMS: Statement = {
 /** Stored hashes and feed keys of the given slugs (any number: one JSON parameter). */
 export function selectHashes(slugs: string[]): Statement {
   return {
-    sql: "SELECT slug, hash, feed_key, created_at, updated_at FROM posts WHERE slug IN (SELECT value FROM json_each(?1))",
+    sql: "SELECT slug, hash, feed_key, created_at, updated_at, file FROM posts WHERE slug IN (SELECT value FROM json_each(?1))",
     params: [JSON.stringify(slugs)],
   };
+}
+
+/** Records the file of a stored post that has none yet (stored before files were recorded). */
+export function recordFile(slug: string, file: string): Statement {
+  return { sql: "UPDATE posts SET file = ?2 WHERE slug = ?1 AND file IS NULL", params: [slug, file] };
+}
+
+/** recordFile for many posts in few statements (D1 counts statements): `[slug, file]` pairs as JSON. */
+export function recordFiles(pairs: [string, string][]): Statement[] {
+  return packJson(pairs, MAX_JSON_PARAM_BYTES).packs.map((json) => ({
+    sql:
+      "UPDATE posts SET file = json_extract(j.value, '$[1]') FROM json_each(?1) AS j " +
+      "WHERE posts.slug = json_extract(j.value, '$[0]') AND posts.file IS NULL",
+    params: [json],
+  }));
+}
+
+/** updateFeedEntries for many posts in few statements: `[slug, key, atom, rss, json]` rows as JSON. */
+export function updateFeedEntriesPacked(posts: StoredPost[]): Statement[] {
+  const rows = posts.map((p) => [p.slug, p.feed?.key ?? null, p.feed?.atom ?? null, p.feed?.rss ?? null, p.feed?.json ?? null]);
+  const { packs, oversized } = packJson(rows, MAX_JSON_PARAM_BYTES);
+  return [
+    ...packs.map((json) => ({
+      sql:
+        "UPDATE posts SET feed_key = json_extract(j.value, '$[1]'), feed_atom = json_extract(j.value, '$[2]'), " +
+        "feed_rss = json_extract(j.value, '$[3]'), feed_json = json_extract(j.value, '$[4]') " +
+        "FROM json_each(?1) AS j WHERE posts.slug = json_extract(j.value, '$[0]')",
+      params: [json],
+    })),
+    ...oversized.map((i) => updateFeedEntries(posts[i] as StoredPost)),
+  ];
 }
 
 /** Replaces only the feed entries of a stored post whose content is unchanged (new site config or entry code). */
@@ -172,6 +208,7 @@ function postRow(post: StoredPost, now: number): SqlValue[] {
     post.feed?.atom ?? null,
     post.feed?.rss ?? null,
     post.feed?.json ?? null,
+    post.file ?? null,
   ];
 }
 
@@ -294,4 +331,20 @@ export function storeFeedEntries(
     sql: "UPDATE posts SET feed_key = ?1, feed_atom = ?2, feed_rss = ?3, feed_json = ?4 WHERE id = ?5 AND updated_at = ?6",
     params: [f.key, f.atom, f.rss, f.json, id, updatedAt],
   };
+}
+
+/**
+ * Takes a post down: its row and term rows go, and the change log records its page, every list
+ * it was in and the site's lists, so caches drop them. Run as one batch.
+ */
+export function deletePost(slug: string): Statement[] {
+  const slugs = JSON.stringify([slug]);
+  return [
+    recordOldTags(slugs),
+    recordTags(JSON.stringify([SITE_TAG])),
+    { sql: DELETE_POST_TERMS_ROW, params: [slug] },
+    { sql: "DELETE FROM posts WHERE slug = ?1", params: [slug] },
+    PRUNE_TERMS,
+    STAMP_CHANGES,
+  ];
 }

@@ -4,7 +4,6 @@
  * only new or changed posts are written, each post wholly inside one D1
  * batch (a transaction), so a killed run never leaves half a post.
  */
-import type { PostRecord } from "../content/types";
 import { pruneChanges } from "./changes";
 
 /** Whether two feed-entry keys (`<code>-<site>:<updated>`) were rendered alike, whatever their dates. */
@@ -12,9 +11,12 @@ const sameRendering = (a: string, b: string | null): boolean => b !== null && a.
 import {
   PRUNE_TERMS,
   type Statement,
+  recordFile,
+  recordFiles,
   type StoredPost,
   selectHashes,
   updateFeedEntries,
+  updateFeedEntriesPacked,
   writePostRows,
   writePosts,
 } from "./statements";
@@ -65,33 +67,69 @@ export function d1Executor(db: D1DatabaseLike): Executor {
 
 export type Outcome = "inserted" | "updated" | "unchanged";
 
+/** A post whose slug is stored from another file: it is not written. */
+export interface Conflict {
+  slug: string;
+  /** The file the stored post came from. */
+  storedFile: string;
+}
+
+/** The refusal of a post whose slug another file holds, and what to do about it. */
+export function conflictReason({ slug, storedFile }: Conflict): string {
+  return (
+    `slug "${slug}" already belongs to the stored post from ${storedFile}: one slug, one file. ` +
+    `To replace it, take that post down first (DELETE /api/posts/${storedFile}) or give this file its name`
+  );
+}
+
 /** What writing `posts` would do, from the stored hashes (reads only). */
-export async function planPosts(db: Executor, posts: PostRecord[]): Promise<Map<string, Outcome>> {
-  return (await planWrites(db, posts)).outcome;
+export async function planPosts(
+  db: Executor,
+  posts: StoredPost[],
+  onConflict?: (c: Conflict) => void,
+): Promise<Map<string, Outcome>> {
+  const { outcome, conflicts } = await planWrites(db, posts);
+  for (const c of conflicts) onConflict?.(c);
+  return outcome;
 }
 
 /**
- * The outcome of each post, and the unchanged ones whose stored feed entries were rendered under
- * another key (another site config or entry code): those get their entries replaced, nothing else.
+ * The outcome of each post, the unchanged ones whose stored feed entries were rendered under
+ * another key (another site config or entry code: those get their entries replaced, nothing
+ * else), and the posts whose slug belongs to another file (left out of the outcome).
  */
 async function planWrites(db: Executor, posts: StoredPost[]) {
   const outcome = new Map<string, Outcome>();
   /** Unchanged posts whose entries need rendering again, with the time they count as updated (0: never). */
   const refresh: { post: StoredPost; updatedAt: number }[] = [];
-  if (!posts.length) return { outcome, refresh };
-  const rows = await db.all<{ slug: string; hash: string; feed_key: string | null; created_at: number; updated_at: number }>(
-    selectHashes(posts.map((p) => p.slug)),
-  );
+  const conflicts: Conflict[] = [];
+  const learn: { slug: string; file: string }[] = [];
+  if (!posts.length) return { outcome, refresh, conflicts, learn };
+  const rows = await db.all<{
+    slug: string;
+    hash: string;
+    feed_key: string | null;
+    created_at: number;
+    updated_at: number;
+    file: string | null;
+  }>(selectHashes(posts.map((p) => p.slug)));
   const stored = new Map(rows.map((r) => [r.slug, r]));
   for (const p of posts) {
     const old = stored.get(p.slug);
-    outcome.set(p.slug, old === undefined ? "inserted" : old.hash === p.hash ? "unchanged" : "updated");
+    if (old?.file && p.file && old.file !== p.file) {
+      conflicts.push({ slug: p.slug, storedFile: old.file });
+      continue;
+    }
+    const same = old !== undefined && old.hash === p.hash;
+    outcome.set(p.slug, old === undefined ? "inserted" : same ? "unchanged" : "updated");
+    // Stored before files were recorded: it learns its file, nothing else changes.
+    if (same && !old.file && p.file) learn.push({ slug: p.slug, file: p.file });
     // Same content: its entries are replaced only when rendered for another site or by other code.
-    if (old && old.hash === p.hash && p.feed && !sameRendering(p.feed.key, old.feed_key)) {
+    if (same && p.feed && !sameRendering(p.feed.key, old.feed_key)) {
       refresh.push({ post: p, updatedAt: old.updated_at > old.created_at ? old.updated_at : 0 });
     }
   }
-  return { outcome, refresh };
+  return { outcome, refresh, conflicts, learn };
 }
 
 /**
@@ -103,11 +141,13 @@ export type RefreshEntries = (posts: StoredPost[], updatedAt: number) => StoredP
 export interface SyncOptions {
   /** A post that fails alone is left out and reported here (else the error is thrown). */
   onError?: (slug: string, err: unknown) => void;
+  /** A post whose slug is stored from another file is left out and reported here. */
+  onConflict?: (c: Conflict) => void;
   /** Without it, updated posts are stored without feed entries (feeds render them on request). */
   refreshEntries?: RefreshEntries;
 }
 
-/** Feed-entry replacements per batch: each is one statement, and D1 counts statements. */
+/** Feed-entry replacements per batch (packed into a few JSON statements over the network). */
 const REFRESH_BATCH = 100;
 /** Keeps one D1 batch well under request limits. */
 const BATCH_BYTES = 4_000_000;
@@ -131,8 +171,19 @@ export async function syncPosts(
   opts: SyncOptions = {},
 ): Promise<Map<string, Outcome>> {
   const { onError } = opts;
-  const { outcome, refresh } = await planWrites(db, posts);
-  let changed = posts.filter((p) => outcome.get(p.slug) !== "unchanged");
+  const { outcome, refresh, conflicts, learn } = await planWrites(db, posts);
+  for (const c of conflicts) opts.onConflict?.(c);
+  if (learn.length) {
+    await db.batch(
+      db.inProcess
+        ? learn.map((l) => recordFile(l.slug, l.file))
+        : recordFiles(learn.map((l): [string, string] => [l.slug, l.file])),
+    );
+  }
+  let changed = posts.filter((p) => {
+    const o = outcome.get(p.slug);
+    return o !== undefined && o !== "unchanged";
+  });
   const updated = changed.filter((p) => outcome.get(p.slug) === "updated" && p.feed);
   if (updated.length) {
     const entries = opts.refreshEntries?.(updated, now) ?? updated.map(() => null);
@@ -144,7 +195,8 @@ export async function syncPosts(
     updatedAt ? { ...post, feed: opts.refreshEntries?.([post], updatedAt)[0] ?? null } : post,
   );
   for (let i = 0; i < refreshed.length; i += REFRESH_BATCH) {
-    await db.batch(refreshed.slice(i, i + REFRESH_BATCH).map(updateFeedEntries));
+    const group = refreshed.slice(i, i + REFRESH_BATCH);
+    await db.batch(db.inProcess ? group.map(updateFeedEntries) : updateFeedEntriesPacked(group));
   }
   const write = async (group: StoredPost[]) => {
     try {

@@ -68,6 +68,15 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   const status = isDatabaseError(err) ? 503 : 500;
   const headers: Record<string, string> = { "X-Request-Id": requestId, "Cache-Control": "no-store" };
   if (status === 503) headers["Retry-After"] = "30";
+  // The ingest API's clients are programs: JSON, and a schema never migrated said as such.
+  if (new URL(c.req.url).pathname.startsWith("/api/")) {
+    const error = /no such (table|column)/i.test(err.message)
+      ? "the database lacks tables or columns: apply the migrations (npm run deploy, or npx wrangler d1 migrations apply DB --remote)"
+      : status === 503
+        ? "the database is unavailable; try again later"
+        : "internal error";
+    return c.json({ error, requestId }, status, headers);
+  }
   if (!config) return c.text(status === 503 ? "Service temporarily unavailable" : "Internal error", status, headers);
   return c.html(renderError(config, status, requestId), status, headers);
 }

@@ -1,8 +1,8 @@
 /**
  * @module http/guard
  * Cheap refusals before any routing or database work: methods other than
- * GET/HEAD (405 with Allow), oversized URLs (414), and security headers on
- * every response.
+ * GET/HEAD outside the ingest API (405 with Allow), oversized URLs (414), and
+ * security headers on every response.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
@@ -34,7 +34,7 @@ export const securityHeaders = () =>
 export const requestGuard = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const method = c.req.method;
-    if (method !== "GET" && method !== "HEAD") {
+    if (method !== "GET" && method !== "HEAD" && !new URL(c.req.url).pathname.startsWith("/api/")) {
       return errorPage(c, 405, { headers: { Allow: "GET, HEAD" } });
     }
     const url = c.req.url;

@@ -44,10 +44,10 @@ export const PURGED = "purged_seq";
  * Sends the tags changed since the last run to Workers Cache, oldest first, and moves the
  * watermark past each batch it purged. `db` must be the primary (it writes the watermark).
  */
-export async function propagateChanges(db: Db, cache: CacheContext): Promise<PurgeOutcome> {
+export async function propagateChanges(db: Db, cache: CacheContext, calls = PURGE_CALLS): Promise<PurgeOutcome> {
   const out: PurgeOutcome = { purged: [], errors: [] };
   let seq = (await readState(db, PURGED)) ?? 0;
-  for (let call = 0; call < PURGE_CALLS; call++) {
+  for (let call = 0; call < calls; call++) {
     const batch = await changesAfter(db, seq, PURGE_BATCH);
     if (!batch.length) break;
     const tags = batch.map((c) => c.tag);

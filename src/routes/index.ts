@@ -5,7 +5,7 @@
  * them. src/app.ts mounts exactly these rows; the first that matches answers.
  * docs/architecture.md shows the same table.
  */
-import type { Handler } from "hono";
+import type { Handler, MiddlewareHandler } from "hono";
 import { getPath } from "hono/utils/url";
 import type { AppEnv } from "../env";
 import {
@@ -22,6 +22,8 @@ import {
   sitemapIndexHref,
   tagHref,
 } from "../urls";
+import { requireIngestToken } from "../http/auth";
+import { apiFallback, deletePostFile, postHashes, postPosts, putPost } from "./api";
 import { article } from "./articles";
 import { feed } from "./feeds";
 import { categories, categoryPage, home, tagPage } from "./lists";
@@ -29,15 +31,35 @@ import { favicon, health, robots, sitemapIndex, sitemapMonth, stylesheet } from 
 import { opml } from "./opml";
 import { share } from "./share";
 
+export type Method = "GET" | "PUT" | "POST" | "DELETE";
+
 export interface UrlRow {
   /** Hono pattern. */
   pattern: string;
   /** Writes a URL this row answers, from a name (category, tag, code or month); null where src/content builds it. */
   href: ((name: string) => string) | null;
   handler: Handler<AppEnv>;
+  /** Methods it answers (GET also answers HEAD). */
+  methods: Method[];
+  /** Middleware in front of the handler (the ingest API's token check). */
+  before: MiddlewareHandler<AppEnv>[];
 }
 
-const row = (pattern: string, href: UrlRow["href"], handler: Handler<AppEnv>): UrlRow => ({ pattern, href, handler });
+const row = (pattern: string, href: UrlRow["href"], handler: Handler<AppEnv>): UrlRow => ({
+  pattern,
+  href,
+  handler,
+  methods: ["GET"],
+  before: [],
+});
+/** An ingest API row: its methods, behind the token. */
+const api = (methods: Method[], pattern: string, handler: Handler<AppEnv>): UrlRow => ({
+  pattern,
+  href: null,
+  handler,
+  methods,
+  before: [requireIngestToken()],
+});
 const fixed = (path: string) => () => path;
 const termFeeds = (scope: "category" | "tag", kind: "c" | "t") =>
   (["atom", "rss", "json"] as FeedFormat[]).map((format) =>
@@ -53,6 +75,12 @@ export const URLS: UrlRow[] = [
   row("/robots.txt", fixed("/robots.txt"), robots),
   row("/assets/site.css", fixed("/assets/site.css"), stylesheet),
   row("/favicon.svg", fixed("/favicon.svg"), favicon),
+  // The ingest API (routes/api.ts); anything else under /api/ is a JSON 404 or 405.
+  api(["PUT"], "/api/posts/:file", putPost),
+  api(["DELETE"], "/api/posts/:file", deletePostFile),
+  api(["POST"], "/api/posts", postPosts),
+  api(["POST"], "/api/hashes", postHashes),
+  api(["GET", "PUT", "POST", "DELETE"], "/api/*", apiFallback),
   row("/sitemap.xml", sitemapIndexHref, sitemapIndex),
   row("/sitemaps/:file", sitemapHref, sitemapMonth),
   // Any case of the path: see routedPath.

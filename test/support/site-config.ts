@@ -16,4 +16,6 @@ export const SITE_CONFIG: SiteConfig = {
   feedMaxItems: 1000,
   feedFullItems: 20,
   websubHub: null,
+  ingestMaxFiles: 50,
+  ingestMaxBytes: 8_000_000,
 };

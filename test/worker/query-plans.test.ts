@@ -16,6 +16,8 @@ const PARAMS: Record<keyof typeof QUERIES, unknown[]> = {
   termFeedRss: ["t", "东财滚动新闻", Date.now(), Date.now(), 1, 20, Date.now(), 5],
   termFeedJson: ["c", "emnews", Date.now(), Date.now(), 1, 20, Date.now(), 5],
   bySlug: ["NW1"],
+  fileOfSlug: ["NW1"],
+  hashesOf: [JSON.stringify(["plan-1", "plan-2"])],
   byPath: ["/emnews/2024/01/02/x.html"],
   byInfoCode: ["NW202201010000001", Date.now()],
   liveTerm: ["emnews", "c", "r", Date.now()],
@@ -49,6 +51,8 @@ const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
   termPage:
     /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?.*SEARCH terms USING (COVERING )?INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
   bySlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
+  fileOfSlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
+  hashesOf: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
   byPath: /SEARCH p USING INDEX posts_path \(path=\?\)/,
   byInfoCode: /SEARCH p USING INDEX posts_info_code \(info_code=\?/,
   liveTerm:

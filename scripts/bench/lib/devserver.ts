@@ -23,7 +23,11 @@ export function clearEdgeCache(persistDir: string): void {
   rmSync(join(persistDir, "v3", "cache"), { recursive: true, force: true });
 }
 
-export async function startDevServer(persistDir: string, timeoutMs = 90_000): Promise<DevServer> {
+export async function startDevServer(
+  persistDir: string,
+  timeoutMs = 90_000,
+  vars: Record<string, string> = {},
+): Promise<DevServer> {
   const inspector = await freePort();
   const workerdOf = (pid: number) =>
     tree(pid)
@@ -42,6 +46,7 @@ export async function startDevServer(persistDir: string, timeoutMs = 90_000): Pr
       site.host,
       "--upstream-protocol",
       site.protocol.slice(0, -1),
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     logLevel: "error",
     timeoutMs,

@@ -58,10 +58,13 @@ class Statement {
   bind(...params: unknown[]) {
     return new Statement(this.db, this.sql, params);
   }
-  async all<T = Row>() {
+  allSync<T = Row>() {
     // Rows arrive as D1 hands them over (JSON, parsed): plain objects, not node:sqlite's own.
     const results = this.db.run(this.sql, this.params, (s, p) => JSON.parse(JSON.stringify(s.all(...(p as never[]))))) as T[];
     return { results, success: true, meta: {} };
+  }
+  async all<T = Row>() {
+    return this.allSync<T>();
   }
   async first<T = Row>(col?: string) {
     const row = this.db.run(this.sql, this.params, (s, p) => {
@@ -90,7 +93,18 @@ class Statement {
 function d1Binding(db: Sqlite) {
   const binding = {
     prepare: (sql: string) => new Statement(db, sql),
-    batch: async (stmts: Statement[]) => Promise.all(stmts.map((s) => s.all())),
+    // One transaction, as D1 runs a batch; synchronous inside, so no other request's batch interleaves.
+    batch: async (stmts: Statement[]) => {
+      db.db.exec("BEGIN");
+      try {
+        const out = stmts.map((s) => s.allSync());
+        db.db.exec("COMMIT");
+        return out;
+      } catch (err) {
+        db.db.exec("ROLLBACK");
+        throw err;
+      }
+    },
     withSession: () => binding,
   };
   return binding;
@@ -118,6 +132,17 @@ type Worker = { fetch(req: Request, env: unknown, ctx: unknown): Promise<Respons
 
 export interface InProc {
   measure(r: InProcRequest, requests: number): Promise<InProcResult>;
+  /**
+   * CPU per request of `requests` calls of `make(i)` (any method; each must answer `expectStatus`),
+   * after `warmup` calls with negative i; for writes, whose requests must differ.
+   */
+  measureCalls(
+    name: string,
+    make: (i: number) => Request,
+    requests: number,
+    expectStatus: number[],
+    warmup?: number,
+  ): Promise<InProcResult & { wallMs: number }>;
   /** One GET, for ETags and sanity checks. */
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   close(): void;
@@ -143,6 +168,36 @@ export async function openInProc(bundle: string, persistDir: string, vars: Recor
   };
   return {
     get,
+    async measureCalls(name, make, requests, expectStatus, warmup = 20) {
+      const call = async (i: number) => {
+        const res = await worker.fetch(make(i), env, ctx);
+        const body = await res.arrayBuffer();
+        if (!expectStatus.includes(res.status)) {
+          throw new Error(`${name}: answered ${res.status}: ${new TextDecoder().decode(body).slice(0, 300)}`);
+        }
+        return body.byteLength;
+      };
+      for (let i = 1; i <= warmup; i++) await call(-i);
+      await Promise.all(waits.splice(0));
+      db.sqlMs = 0;
+      db.queries = 0;
+      let bytes = 0;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < requests; i++) bytes += await call(i);
+      await Promise.all(waits.splice(0));
+      const wallMs = (performance.now() - t0) / requests;
+      const c = process.cpuUsage(c0);
+      return {
+        name,
+        requests,
+        cpuMs: (c.user + c.system) / 1000 / requests,
+        sqlMs: db.sqlMs / requests,
+        queriesPerRequest: db.queries / requests,
+        bytes: bytes / requests,
+        wallMs,
+      };
+    },
     async measure(r, requests) {
       for (let i = 0; i < Math.min(200, requests); i++) await once(r, -i - 1); // JIT warm-up
       await Promise.all(waits.splice(0));
