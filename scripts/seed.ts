@@ -11,7 +11,7 @@ import { ConfigError } from "../src/config";
 import { parseFilename } from "../src/content/permalink";
 import { PARSER_VERSION } from "../src/content/post";
 import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
-import { selectHashes, type StoredPost } from "../src/db/statements";
+import { selectStoredHashes, type StoredPost, TARGET_STATE } from "../src/db/statements";
 import { type Conflict, conflictReason, type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
 import { fragmentKey, fragmentsToStore } from "../src/feeds";
 import { mergeReport } from "../src/ingest/report";
@@ -239,17 +239,21 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   if (found.missing.length) throw new UsageError(`no such file or folder: ${found.missing.join(", ")}`);
   const report = emptyReport();
   report.skipped.push(...found.skipped);
-  const all: SeedFile[] = found.posts.map((f) => ({ ...f, slug: parseFilename(f.basename).slug }));
+  const all: SeedFile[] = found.posts as SeedFile[];
+  for (const f of all) f.slug = parseFilename(f.basename).slug;
 
   // Slugs come from filenames, so duplicates are known before anything is read or written.
-  const bySlug = new Map<string, string[]>();
+  // (A slug's one file is kept as a string: a list is made only for the rare slug claimed twice.)
+  const bySlug = new Map<string, string | string[]>();
   for (const f of all) {
     if (!f.slug) continue;
-    const list = bySlug.get(f.slug);
-    if (list) list.push(f.file);
-    else bySlug.set(f.slug, [f.file]);
+    const had = bySlug.get(f.slug);
+    bySlug.set(f.slug, had === undefined ? f.file : typeof had === "string" ? [had, f.file] : [...had, f.file]);
   }
-  const claimants = (f: SeedFile) => bySlug.get(f.slug) ?? [];
+  const claimants = (f: SeedFile): string[] => {
+    const c = bySlug.get(f.slug);
+    return c === undefined ? [] : typeof c === "string" ? [c] : c;
+  };
 
   const target = api ? null : await openTarget(args, project, log);
   const targetId = api
@@ -265,20 +269,30 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   const manifest = (args.dryRun ? readManifest : openManifest)(manifestAt, identity.join("\n"));
   const timing = { parse: 0, database: 0 };
   let vouched = 0;
+  const stateOf = async (): Promise<string | null> => {
+    if (api) return api.state();
+    const db = target?.db;
+    if (!db) return null;
+    return (await db.all<{ state: string | null }>(TARGET_STATE))[0]?.state ?? null;
+  };
   try {
     let files = all;
     const db = target?.db;
     if (!args.full && (api || (db && target?.hasPosts))) {
       const hashes = api
-        ? (slugs: string[]) => api.hashes(slugs)
+        ? async (slugs: string[]) => new Map(Object.entries(await api.hashes(slugs)))
         : async (slugs: string[]) =>
-            Object.fromEntries(
-              (await (db as Executor).all<{ slug: string; hash: string }>(selectHashes(slugs))).map((r) => [r.slug, r.hash]),
+            new Map(
+              (await (db as Executor).all<{ slug: string; hash: string }>(selectStoredHashes(slugs))).map((r) => [
+                r.slug,
+                r.hash,
+              ]),
             );
       const unchanged = await vouchedUnchanged(
         manifest,
-        all.filter((f) => claimants(f).length < 2),
+        all.filter((f) => typeof bySlug.get(f.slug) !== "object"),
         hashes,
+        await stateOf(),
       );
       vouched = unchanged.size;
       report.scanned += vouched;
@@ -288,6 +302,8 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     const run: Run = { args, project, report, files, claimants, manifest: args.dryRun ? null : manifest, log, timing };
     if (api) await viaApi(run, api);
     else await viaDatabase(run, target as Target);
+    // What the target looks like after this run: the next run trusts the manifest while it still does.
+    if (!args.dryRun && (api || target?.hasPosts)) manifest.setTargetState(await stateOf());
   } finally {
     manifest.close();
     await target?.close();

@@ -24,6 +24,8 @@ export interface ApiTarget {
   origin: string;
   /** Stored hashes of `slugs` (absent: not stored). */
   hashes(slugs: string[]): Promise<Record<string, string>>;
+  /** The target database's state (epoch and change-log head), or null when the site does not say. */
+  state(): Promise<string | null>;
   /** Sends `files`; the report names them by their display paths. */
   publish(files: ApiFile[], opts: { dryRun: boolean; onProgress?: (done: number) => void }): Promise<Report>;
 }
@@ -104,6 +106,16 @@ export function openApiTarget(origin: string, token: string, fetcher: typeof fet
 
   return {
     origin,
+    async state() {
+      const res = await send("/api/hashes", () => ({
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: '{"slugs":[]}',
+      }));
+      const text = await res.text();
+      if (res.status !== 200) throw new ApiFatalError(`${origin}/api/hashes answered ${res.status}: ${text.slice(0, 300)}`);
+      return (JSON.parse(text) as { state?: string }).state ?? null;
+    },
     async hashes(slugs) {
       const out: Record<string, string> = {};
       for (let i = 0; i < slugs.length; i += HASH_SLUGS) {

@@ -5,10 +5,11 @@
  * given joined with the path inside the folder, as the seed report promises.
  */
 import { readdirSync, statSync } from "node:fs";
+import { resolve, sep } from "node:path";
 
 export interface Found {
-  /** Post files with what the seed's manifest compares: size and modification time (ms). */
-  posts: { file: string; basename: string; size: number; mtimeMs: number }[];
+  /** Post files with what the seed's manifest compares: absolute path, size and modification time (ms). */
+  posts: { file: string; basename: string; abs: string; size: number; mtimeMs: number }[];
   skipped: { file: string; reason: string }[];
   missing: string[];
 }
@@ -25,7 +26,8 @@ export function walk(paths: string[]): Found {
   // Identities of folders being walked: a symlink back up the tree must not recurse forever.
   const open = new Set<string>();
   const seen = new Set<string>();
-  const visit = (file: string, name: string) => {
+  // `abs` is resolved once per argument and joined below, not resolved per file.
+  const visit = (file: string, name: string, abs: string) => {
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(file);
@@ -51,7 +53,7 @@ export function walk(paths: string[]): Found {
       }
       for (const entry of entries) {
         if (entry === ".git" || entry === "node_modules") continue;
-        visit(joinDisplay(file, entry), entry);
+        visit(joinDisplay(file, entry), entry, `${abs}${sep}${entry}`);
       }
       open.delete(real);
     } else if (!st.isFile()) {
@@ -63,11 +65,11 @@ export function walk(paths: string[]): Found {
         return;
       }
       seen.add(real);
-      found.posts.push({ file, basename: name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+      found.posts.push({ file, basename: name, abs, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
     } else {
       found.skipped.push({ file, reason: "not a post (only .md and .markdown files are posts)" });
     }
   };
-  for (const p of paths) visit(p, p.split(/[\\/]/).filter(Boolean).pop() ?? p);
+  for (const p of paths) visit(p, p.split(/[\\/]/).filter(Boolean).pop() ?? p, resolve(p));
   return found;
 }

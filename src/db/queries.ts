@@ -110,7 +110,7 @@ export const QUERIES = {
   /** The stored file and path of a slug, hidden or not (the ingest API's take-down). */
   fileOfSlug: "SELECT p.file, p.path FROM posts AS p WHERE p.slug = ?1",
   /** Stored hashes of a JSON array of slugs (the seed's manifest check over the ingest API). */
-  hashesOf: "SELECT p.slug, p.hash FROM json_each(?1) AS j CROSS JOIN posts AS p ON p.slug = j.value",
+  hashesOf: "SELECT p.slug, p.hash FROM json_each(?1) AS j CROSS JOIN posts AS p INDEXED BY posts_slug_hash ON p.slug = j.value",
   byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
   // A code normally names one post; when it repeats, the caller prefers a visible one, then the newest.
   byInfoCode: `SELECT p.slug, p.path, (p.published = 1 AND p.published_at <= ?2) AS visible FROM posts AS p INDEXED BY posts_info_code

@@ -8,7 +8,7 @@ import { termKey } from "../content/permalink";
 import type { FeedFormat } from "../urls";
 import { MAX_TAGS } from "./changes";
 import { QUERIES } from "./queries";
-import type { TermKind } from "./statements";
+import { TARGET_STATE, type TermKind } from "./statements";
 
 export type { TermKind };
 
@@ -229,6 +229,12 @@ export async function postBySlug(db: Db, slug: string, now: number): Promise<Pos
 /** The file a stored post (visible or not) came from, and its path; null when no post has the slug. */
 export async function fileOfSlug(db: Db, slug: string): Promise<{ file: string | null; path: string } | null> {
   return db.prepare(QUERIES.fileOfSlug).bind(slug).first<{ file: string | null; path: string }>();
+}
+
+/** The database's epoch and change-log head (db/statements TARGET_STATE). */
+export async function targetState(db: Db): Promise<string | null> {
+  const row = await db.prepare(TARGET_STATE.sql).first<{ state: string | null }>();
+  return row?.state ?? null;
 }
 
 /** The stored hash of each of `slugs` that is stored. */

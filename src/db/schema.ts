@@ -53,6 +53,9 @@ export const posts = sqliteTable(
   },
   (t) => [
     uniqueIndex("posts_slug").on(t.slug),
+    // The hash of a slug without reading the row: `hash` lies beyond the bodies, in overflow pages,
+    // so a lookup through posts_slug reads kilobytes per post (the seed's re-runs ask for 100,000s).
+    index("posts_slug_hash").on(t.slug, t.hash),
     // Share links: newest visible post with a code, without walking the time index.
     index("posts_info_code").on(t.infoCode, t.publishedAt),
     index("posts_path").on(t.path),

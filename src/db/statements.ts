@@ -115,6 +115,23 @@ export function selectHashes(slugs: string[]): Statement {
   };
 }
 
+/**
+ * What a tool that remembers its writes needs to know nobody else wrote since: this database's
+ * random epoch (migration 0005) and its change log's newest sequence number, as one text.
+ */
+export const TARGET_STATE: Statement = {
+  sql: "SELECT (SELECT value FROM state WHERE name = 'epoch') || ':' || coalesce((SELECT max(seq) FROM cache_changes), 0) AS state",
+  params: [],
+};
+
+/** Only the stored hashes of the given slugs, from the index alone (the seed's manifest check). */
+export function selectStoredHashes(slugs: string[]): Statement {
+  return {
+    sql: "SELECT p.slug, p.hash FROM posts AS p INDEXED BY posts_slug_hash WHERE p.slug IN (SELECT value FROM json_each(?1))",
+    params: [JSON.stringify(slugs)],
+  };
+}
+
 /** Records the file of a stored post that has none yet (stored before files were recorded). */
 export function recordFile(slug: string, file: string): Statement {
   return { sql: "UPDATE posts SET file = ?2 WHERE slug = ?1 AND file IS NULL", params: [slug, file] };

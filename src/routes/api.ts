@@ -6,7 +6,7 @@
  *   PUT    /api/posts/{file}   one markdown file as the body: 201 inserted (Location), 200 updated/unchanged
  *   POST   /api/posts          multipart/form-data, one part per file: the seed's JSON report (`?dry_run=1`: nothing written)
  *   DELETE /api/posts/{file}   takes the post down: 200, or 404 when no post has that file's slug
- *   POST   /api/hashes         `{"slugs": [...]}` → the stored hash of each (the seed's incremental runs)
+ *   POST   /api/hashes         `{"slugs": [...]}` → the stored hash of each, and the database's state (the seed's re-runs)
  *
  * Refusals are JSON naming the reason: 400 bad file name or request, 409 a slug another file holds,
  * 413 over a size limit (named), 415 not text or not multipart, 422 a file the parser rejects, 503
@@ -15,7 +15,7 @@
  */
 import type { Context, Handler } from "hono";
 import { MAX_ROW_BYTES } from "../content/post";
-import { fileOfSlug, hashesOf } from "../db/repository";
+import { fileOfSlug, hashesOf, targetState } from "../db/repository";
 import { deletePost } from "../db/statements";
 import { conflictReason, d1Executor } from "../db/sync";
 import type { AppEnv } from "../env";
@@ -168,7 +168,8 @@ export const postHashes: Handler<AppEnv> = async (c) => {
   if (!Array.isArray(slugs) || slugs.some((s) => typeof s !== "string"))
     return fail(c, 400, '"slugs" must be an array of strings');
   if (slugs.length > MAX_HASH_SLUGS) return fail(c, 413, `at most ${MAX_HASH_SLUGS} slugs a request`);
-  return c.json({ hashes: await hashesOf(c.env.DB, slugs as string[]) }, 200, noStore);
+  const [hashes, state] = await Promise.all([hashesOf(c.env.DB, slugs as string[]), targetState(c.env.DB)]);
+  return c.json({ hashes, state }, 200, noStore);
 };
 
 /** Any other method or path under /api/. */

@@ -86,6 +86,14 @@ describe("re-runs read only what changed", () => {
       expect(runSeed(["--persist-to", state, "--json", dir]).report).toMatchObject({ updated: 0 });
       expect(runSeed(["--persist-to", state, "--json", "--full", dir]).report).toMatchObject({ updated: 1 });
 
+      // Another writer since the last run (the database's change log moved): the stored hashes are
+      // asked for, they still match, and the files are still not read.
+      const other = temp("other");
+      writeFileSync(join(other, "2024-06-01-OTHER0001.md"), "---\ntitle: 别处写入\ndate: 2024-06-01 10:00:00\n---\n\n正文。\n");
+      expect(runSeed(["--persist-to", state, other]).status).toBe(0);
+      const afterOther = runSeed(["--persist-to", state, dir]);
+      expect(afterOther.stderr).toMatch(new RegExp(`\\(${written} of the unchanged were not read`));
+
       // The database deleted: the manifest's hashes are not there, so every file is read and inserted again.
       rmSync(join(state, "v3"), { recursive: true, force: true });
       expect(runSeed(["--persist-to", state, "--json", dir]).report).toMatchObject({ inserted: written, unchanged: 0 });

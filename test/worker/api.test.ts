@@ -335,7 +335,16 @@ describe("the rest of /api/", () => {
       body: JSON.stringify({ slugs: ["API000090", "no-such-slug"] }),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ hashes: { API000090: (await row("API000090"))?.hash } });
+    const body = (await res.json()) as { hashes: Record<string, string>; state: string };
+    expect(body.hashes).toEqual({ API000090: (await row("API000090"))?.hash });
+    // The database's epoch and change-log head: it moves with every write.
+    expect(body.state).toMatch(/^\d+:\d+$/);
+    await put("2024-04-10-API000091.md", post("又一篇"));
+    const after = (await (
+      await call("POST", "/api/hashes", { headers: { ...AUTH, "Content-Type": "application/json" }, body: '{"slugs":[]}' })
+    ).json()) as { state: string };
+    expect(after.state).not.toBe(body.state);
+    expect(after.state.split(":")[0]).toBe(body.state.split(":")[0]);
   });
 
   it("answers other methods with 405 and Allow, unknown paths with 404, and keeps GET-only outside /api/", async () => {

@@ -52,7 +52,7 @@ const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
     /SEARCH t USING COVERING INDEX sqlite_autoindex_post_terms_1 \(kind=\? AND key=\?.*SEARCH terms USING (COVERING )?INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
   bySlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
   fileOfSlug: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
-  hashesOf: /SEARCH p USING INDEX posts_slug \(slug=\?\)/,
+  hashesOf: /SEARCH p USING COVERING INDEX posts_slug_hash \(slug=\?\)/,
   byPath: /SEARCH p USING INDEX posts_path \(path=\?\)/,
   byInfoCode: /SEARCH p USING INDEX posts_info_code \(info_code=\?/,
   liveTerm:
