@@ -6,12 +6,11 @@
  * read back with node:sqlite.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type SeedRun, runSeed } from "../support/dev-server";
+import { openLocalD1File, tempFolders } from "../support/temp";
 import { hasFiles, optional } from "../support/requires";
 import { REAL_CORPUS, ROOT } from "../support/fixtures";
 
@@ -20,23 +19,9 @@ const HAVE_REAL = optional("seed-cli (the real corpus)", REAL_CORPUS, hasFiles(R
 const MALFORMED_REAL = ["-202205262391921712.md", "2021-12-08-202112082206703990.md"];
 const SLOW = 240_000;
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `finews-${prefix}-`));
-  temps.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
-/** The D1 database file a local seed wrote under a persist dir, opened read-only. */
-function openD1(persistDir: string): DatabaseSync {
-  const dir = join(persistDir, "v3/d1/miniflare-D1DatabaseObject");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  expect(files).toHaveLength(1);
-  return new DatabaseSync(join(dir, files[0] as string), { readOnly: true });
-}
+const openD1 = openLocalD1File;
 function rows<T = Record<string, unknown>>(persistDir: string, sql: string): T[] {
   const db = openD1(persistDir);
   try {

@@ -4,30 +4,17 @@
  * result as writing the database directly, and a report that summarises
  * warnings by kind.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, runSeed, startDevServer } from "../support/dev-server";
+import { openLocalD1File, tempFolders } from "../support/temp";
 import { EXAMPLES, FIXTURES, ROOT } from "../support/fixtures";
 
 const SLOW = 240_000;
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `finews-${prefix}-`));
-  temps.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
-function d1(persistDir: string): DatabaseSync {
-  const dir = join(persistDir, "v3/d1/miniflare-D1DatabaseObject");
-  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  return new DatabaseSync(join(dir, file as string), { readOnly: true });
-}
+const d1 = openLocalD1File;
 const COLUMNS =
   "slug, title, path, hash, body_html, summary, categories, tags, published_at, published, file, feed_key, feed_atom";
 function posts(persistDir: string): Record<string, unknown>[] {
