@@ -14,6 +14,7 @@ import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
 import { selectStoredHashes, type StoredPost, TARGET_STATE } from "../src/db/statements";
 import { type Conflict, conflictReason, type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
 import { fragmentKey, fragmentsToStore } from "../src/feeds";
+import { claimedTwice } from "../src/ingest/files";
 import { mergeReport } from "../src/ingest/report";
 import { ApiFatalError, type ApiTarget, apiOrigin, openApiTarget } from "./lib/api-target";
 import { npmSwallowedOptions, parseArgs, type SeedArgs, USAGE, UsageError } from "./lib/args";
@@ -73,10 +74,6 @@ async function openTarget(args: SeedArgs, project: ProjectConfig, log: (s: strin
     throw err;
   }
 }
-
-/** The duplicate-slug refusal, before anything is read. */
-const claimedTwice = (slug: string, claimants: string[]) =>
-  `slug "${slug}" is claimed by ${claimants.length} files (${claimants.join(", ")}); none is written and the stored post is left as it was`;
 
 interface Run {
   args: SeedArgs;

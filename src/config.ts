@@ -50,20 +50,9 @@ function str(vars: Vars, name: string, fallback?: string): string {
   return v.trim();
 }
 
+/** An origin (scheme://host[:port]): an http(s) URL with nothing after the host. */
 function origin(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `"${value}" is not an absolute URL`);
-  }
-  if (url.username || url.password) {
-    // Never echo the value: it carries credentials.
-    throw new ConfigError(name, "must be an origin only (scheme://host[:port]); it contains credentials");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(name, `"${value}" must use http or https`);
-  }
+  const url = httpUrlOf(name, value);
   if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
     throw new ConfigError(name, `"${value}" must be an origin only (scheme://host[:port]), without path or query`);
   }
@@ -81,18 +70,22 @@ function int(vars: Vars, name: string, fallback: number, min: number, max: numbe
   return n;
 }
 
-/** An absolute http(s) URL (a path allowed), without credentials. */
-function httpUrl(name: string, value: string): string {
+/** An absolute http(s) URL, without credentials. */
+function httpUrlOf(name: string, value: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new ConfigError(name, `"${value}" is not an absolute URL`);
   }
+  // Never echo the value: it carries credentials.
   if (url.username || url.password) throw new ConfigError(name, "must not contain credentials");
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(name, `"${value}" must use http or https`);
-  return url.href;
+  return url;
 }
+
+/** An absolute http(s) URL (a path allowed), without credentials, as the URL parser writes it. */
+const httpUrl = (name: string, value: string): string => httpUrlOf(name, value).href;
 
 /** Validates the vars and returns the typed config; throws ConfigError on the first bad value. */
 export function readConfig(vars: Vars): SiteConfig {

@@ -11,6 +11,7 @@
  * Locally: `wrangler dev --test-scheduled`, then GET /__scheduled.
  */
 import { pruneChanges } from "./db/changes";
+import { d1Executor } from "./db/sync";
 import { configFor } from "./http/context";
 import { backfillEntries } from "./jobs/backfill";
 import { recordDuePosts } from "./jobs/due";
@@ -35,11 +36,5 @@ export async function scheduled(_event: ScheduledController, env: Env, ctx: Exec
     const n = await backfillEntries(db, config, now);
     if (n) log("info", "rendered stored feed entries", { posts: n });
   });
-  await runJob(log, "prune", async () => {
-    const prune = pruneChanges(now);
-    await db
-      .prepare(prune.sql)
-      .bind(...prune.params)
-      .run();
-  });
+  await runJob(log, "prune", () => d1Executor(db).batch([pruneChanges(now)]));
 }

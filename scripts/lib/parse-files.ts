@@ -11,10 +11,9 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { SiteConfig } from "../../src/config";
-import { MAX_ROW_BYTES, type ParseContext, parsePost, rowBytes } from "../../src/content/post";
-import { utf8Length } from "../../src/content/text";
+import { type ParseContext, parsePost } from "../../src/content/post";
 import type { StoredPost } from "../../src/db/statements";
-import { fragmentsToStore, storedWhenWritten } from "../../src/feeds";
+import { entriesAtWrite } from "../../src/ingest/entries";
 
 export interface PostFile {
   file: string;
@@ -30,28 +29,19 @@ export type ParseSettings = Omit<ParseContext, "sha256"> & { site?: SiteConfig }
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
- * Adds each parsed post's feed entries, rendered in one pass for the whole list (the seed's
- * parse threads do this work, not its writing thread). A post whose entries would push its row
- * over D1's limit is stored without them; feeds then render it on request.
+ * Adds the feed entries stored with each parsed post (src/ingest/entries), rendered in one pass
+ * for the whole list: the seed's parse threads do this work, not its writing thread.
  */
 export function withFeedEntries(outcomes: FileOutcome[], site: SiteConfig | undefined): FileOutcome[] {
   if (!site) return outcomes;
-  const now = Date.now();
-  // Only posts a feed window holds (or will): history gets its entries when a feed first shows it.
-  const ok = outcomes.filter((o): o is FileOutcome & { ok: true } => o.ok && storedWhenWritten(site, o.post.publishedAt, now));
-  const entries = fragmentsToStore(
+  const ok = outcomes.filter((o): o is FileOutcome & { ok: true } => o.ok);
+  const entries = entriesAtWrite(
     site,
     ok.map((o) => o.post),
+    Date.now(),
   );
   ok.forEach((o, i) => {
-    const feed = entries[i];
-    if (!feed) return;
-    const p = o.post;
-    // UTF-16 length × 3 bounds UTF-8 bytes: nearly every post is clearly small without counting exactly.
-    const extra = (feed.atom.length + feed.rss.length + feed.json.length) * 3;
-    const bound = (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length + p.path.length) * 3 + 4000;
-    const exact = () => rowBytes(p) + utf8Length(feed.atom) + utf8Length(feed.rss) + utf8Length(feed.json);
-    if (bound + extra <= MAX_ROW_BYTES || exact() <= MAX_ROW_BYTES) p.feed = feed;
+    o.post.feed = entries[i] ?? null;
   });
   return outcomes;
 }

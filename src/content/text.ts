@@ -136,3 +136,18 @@ export function stripHtml(text: string): string {
   if (!text.includes("<")) return text;
   return text.replace(SCRIPT_OR_STYLE, "").replace(/<[^>]*>/g, "");
 }
+
+/**
+ * A 53-bit FNV-1a variant, as base-36 text: a cheap, synchronous hash for telling versions apart
+ * (validators, cache keys, the feed-entry key), never for security.
+ */
+export function fnv1a(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 16777619);
+    h2 = Math.imul(h2 ^ c, 2246822519);
+  }
+  return ((h2 >>> 0) * 2097152 + ((h1 >>> 0) & 0x1fffff)).toString(36);
+}

@@ -8,6 +8,7 @@
  */
 import type { Db } from "./repository";
 import { storeFeedEntries } from "./statements";
+import { d1Executor } from "./sync";
 
 export interface RenderedEntries {
   id: number;
@@ -20,12 +21,8 @@ export interface RenderedEntries {
 const BATCH = 50;
 
 export async function saveFeedEntries(db: Db, list: RenderedEntries[]): Promise<void> {
+  const exec = d1Executor(db);
   for (let i = 0; i < list.length; i += BATCH) {
-    await db.batch(
-      list.slice(i, i + BATCH).map((e) => {
-        const s = storeFeedEntries(e.id, e.updatedAt, e.fragments);
-        return db.prepare(s.sql).bind(...s.params);
-      }),
-    );
+    await exec.batch(list.slice(i, i + BATCH).map((e) => storeFeedEntries(e.id, e.updatedAt, e.fragments)));
   }
 }

@@ -109,7 +109,7 @@ export const QUERIES = {
   bySlug: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.slug = ?1`,
   /** The stored file and path of a slug, hidden or not (the ingest API's take-down). */
   fileOfSlug: "SELECT p.file, p.path FROM posts AS p WHERE p.slug = ?1",
-  /** Stored hashes of a JSON array of slugs (the seed's manifest check over the ingest API). */
+  /** Stored hashes of a JSON array of slugs, from the covering index (the seed's manifest check, locally and over the API). */
   hashesOf: "SELECT p.slug, p.hash FROM json_each(?1) AS j CROSS JOIN posts AS p INDEXED BY posts_slug_hash ON p.slug = j.value",
   byPath: `SELECT ${FULL_COLS} FROM posts AS p WHERE p.path = ?1 LIMIT 1`,
   // A code normally names one post; when it repeats, the caller prefers a visible one, then the newest.

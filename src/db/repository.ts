@@ -323,18 +323,8 @@ export async function changesAfter(db: Db, seq: number, limit: number): Promise<
 }
 
 /** A feed's item: the fields of its entry, its stored fragment in the feed's format, and its body when it goes in full. */
-export interface FeedRow {
-  id: number;
-  slug: string;
-  title: string;
-  path: string;
-  publishedAt: number;
-  updatedAt: number;
+export interface FeedRow extends PostSummary {
   createdAt: number;
-  summary: string;
-  categories: string[];
-  tags: string[];
-  firstImage: string | null;
   fragment: string | null;
   fragmentKey: string | null;
   fragmentBytes: number | null;

@@ -13,6 +13,7 @@ import { utf8Length } from "../content/text";
 import { termKey } from "../content/permalink";
 import type { PostRecord } from "../content/types";
 import { recordOldTags, recordTags, SITE_TAG, STAMP_CHANGES, termTag } from "./changes";
+import { QUERIES } from "./queries";
 
 export type SqlValue = string | number | null;
 export interface Statement {
@@ -124,12 +125,9 @@ export const TARGET_STATE: Statement = {
   params: [],
 };
 
-/** Only the stored hashes of the given slugs, from the index alone (the seed's manifest check). */
+/** Only the stored hashes of the given slugs, from the index alone (the seed's manifest check; the API's too). */
 export function selectStoredHashes(slugs: string[]): Statement {
-  return {
-    sql: "SELECT p.slug, p.hash FROM posts AS p INDEXED BY posts_slug_hash WHERE p.slug IN (SELECT value FROM json_each(?1))",
-    params: [JSON.stringify(slugs)],
-  };
+  return { sql: QUERIES.hashesOf, params: [JSON.stringify(slugs)] };
 }
 
 /** Records the file of a stored post that has none yet (stored before files were recorded). */

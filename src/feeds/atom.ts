@@ -36,6 +36,7 @@ function feedOf(
 const link = (rel: string, href: string | null) => (href ? `\n    <link rel="${rel}" href="${xmlEscape(href)}"/>` : "");
 
 export const atom: FeedWriter = {
+  format: "atom",
   frame(channel) {
     const xml = restoreXml(feedOf(channel).atom1());
     if (!xml.includes(ROOT) || !xml.endsWith(END)) throw new Error("feed package changed its Atom document");

@@ -1,7 +1,8 @@
 /**
  * @module feeds/document
  * One feed document from stored fragments: each item's fragment (rendered now
- * when none is stored for this site and code), its content slot filled with
+ * when none is stored for this site and code, the first `storeMax` of those in
+ * all three formats and returned, so the caller can store them), its content slot filled with
  * the full body for the first `fullItems` entries and left to the summary
  * after them, inside the channel's frame. Size discipline: no document
  * exceeds MAX_DOCUMENT_BYTES, whatever the bodies; a body that does not fit
@@ -11,8 +12,8 @@
 import type { SiteConfig } from "../config";
 import { cleanText, squash } from "../content/text";
 import { entryUpdated, toEntry } from "./entry";
-import { keyFor } from "./fragments";
-import type { Channel, ChannelInput, FeedItem, FeedWriter } from "./model";
+import { keyFor, renderFragments } from "./fragments";
+import type { Channel, ChannelInput, FeedFragments, FeedItem, FeedWriter } from "./model";
 import { absoluteUrl, absolutizeHtml } from "./urls";
 import { escapeHtml, SLOT } from "./xml-guards";
 
@@ -29,8 +30,17 @@ export interface DocumentOptions {
   nextPathAfter?: (index: number) => string;
   /** Size cap in bytes (tests lower it). */
   maxBytes?: number;
-  /** Fragments of this format already rendered for this request, by item index (stored ones are stale or missing). */
-  renderedNow?: Map<number, string>;
+  /**
+   * Entries without a current stored fragment that are rendered in all three formats and
+   * returned for storing (the first this many); the rest are rendered in this format only.
+   */
+  storeMax?: number;
+}
+
+/** A feed document, and the entries it rendered in all three formats (by item index), to be stored. */
+export interface RenderedDocument {
+  body: string;
+  rendered: { index: number; fragments: FeedFragments }[];
 }
 
 function channelOf(
@@ -89,18 +99,14 @@ export function renderDocument(
   input: ChannelInput,
   items: FeedItem[],
   opts: DocumentOptions,
-): string {
+): RenderedDocument {
   const fragments: string[] = [];
   /** UTF-8 bytes of each entry with its default content (SLOT markers are one byte each). */
   const plain: number[] = [];
   const stale: number[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as FeedItem;
-    const now = opts.renderedNow?.get(i);
-    if (now !== undefined) {
-      fragments.push(now);
-      plain.push(utf8Bytes(now));
-    } else if (item.fragment && item.fragmentKey === keyFor(config, item)) {
+    if (item.fragment && item.fragmentKey === keyFor(config, item)) {
       fragments.push(item.fragment);
       plain.push(item.fragmentBytes ?? utf8Bytes(item.fragment));
     } else {
@@ -109,16 +115,26 @@ export function renderDocument(
       stale.push(i);
     }
   }
-  if (stale.length) {
-    const rendered = writer.fragments(
-      stale.map((i) => toEntry(config, items[i] as FeedItem)),
-      config.author,
-    );
-    stale.forEach((i, k) => {
-      fragments[i] = rendered[k] as string;
-      plain[i] = utf8Bytes(rendered[k] as string);
-    });
-  }
+  // Missing or stale entries: the first storeMax in all three formats (to be stored), the rest in this one.
+  const kept = stale.slice(0, opts.storeMax ?? 0);
+  const allFormats = renderFragments(
+    config,
+    kept.map((i) => items[i] as FeedItem),
+  );
+  const rest = stale.slice(kept.length);
+  const fresh = [
+    ...allFormats.map((f) => f[writer.format]),
+    ...(rest.length
+      ? writer.fragments(
+          rest.map((i) => toEntry(config, items[i] as FeedItem)),
+          config.author,
+        )
+      : []),
+  ];
+  stale.forEach((i, k) => {
+    fragments[i] = fresh[k] as string;
+    plain[i] = utf8Bytes(fresh[k] as string);
+  });
   for (let i = 0; i < items.length; i++) plain[i] = (plain[i] as number) - slots(fragments[i] as string).markers;
   const bodies = items.map((item, i) =>
     i < opts.fullItems && item.bodyHtml !== null
@@ -149,7 +165,10 @@ export function renderDocument(
   }
   // Ended early: the next page starts after the last entry shown (after the first, if even it did not fit).
   const nextPath = shown < items.length && opts.nextPathAfter ? opts.nextPathAfter(Math.max(shown - 1, 0)) : input.nextPath;
-  return assemble(writer, config, input, items, fragments, bodies, opts, nextPath, shown);
+  return {
+    body: assemble(writer, config, input, items, fragments, bodies, opts, nextPath, shown),
+    rendered: kept.map((index, k) => ({ index, fragments: allFormats[k] as FeedFragments })),
+  };
 }
 
 /** Where a fragment's slot is: one SLOT (nothing by default) or two around its default content. */

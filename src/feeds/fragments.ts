@@ -13,6 +13,7 @@
  * row it is stored in is rendered again at request time, whoever stored it.
  */
 import type { SiteConfig } from "../config";
+import { fnv1a } from "../content/text";
 import { FEEDS_VERSION } from "../render-version";
 import { atom } from "./atom";
 import { entryUpdated, toEntry } from "./entry";
@@ -20,25 +21,13 @@ import { json } from "./json";
 import type { FeedFragments, FeedPost } from "./model";
 import { rss } from "./rss";
 
-/** 53-bit FNV-1a: the key only has to tell configurations and code versions apart. */
-function fnv(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 16777619);
-    h2 = Math.imul(h2 ^ c, 2246822519);
-  }
-  return ((h2 >>> 0) * 2097152 + ((h1 >>> 0) & 0x1fffff)).toString(36);
-}
-
 /** The config the key was last computed for (one per isolate in practice: a feed asks for it per entry). */
 let last: { config: SiteConfig; key: string } | null = null;
 
 /** The part of every fragment key that names the site config and the entry code. */
 export function fragmentKey(config: SiteConfig): string {
   if (last?.config !== config) {
-    last = { config, key: `${FEEDS_VERSION}-${fnv(`${FEEDS_VERSION}\n${config.siteUrl}\n${config.author}`)}` };
+    last = { config, key: `${FEEDS_VERSION}-${fnv1a(`${FEEDS_VERSION}\n${config.siteUrl}\n${config.author}`)}` };
   }
   return last.key;
 }

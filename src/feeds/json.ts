@@ -19,6 +19,7 @@ interface Json10Item {
 const CONTENT = `"content_html":${JSON.stringify(CONTENT_MARK)}`;
 
 export const json: FeedWriter = {
+  format: "json",
   frame(channel) {
     const feed = new Feed({
       title: channel.title,

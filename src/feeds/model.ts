@@ -95,6 +95,8 @@ export interface Entry {
 
 /** One format's writer: the document's frame and each entry's fragment come from the `feed` package. */
 export interface FeedWriter {
+  /** Which of a post's stored fragments this writer's are. */
+  readonly format: "atom" | "rss" | "json";
   /** The document around the entries (the package's output for no entries, plus what it cannot write). */
   frame(channel: Channel): { head: string; tail: string };
   /**

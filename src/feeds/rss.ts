@@ -38,6 +38,7 @@ const atomLink = (rel: string, href: string | null, type = "") =>
   href ? `\n        <atom:link href="${xmlEscape(href)}" rel="${rel}"${type ? ` type="${type}"` : ""}/>` : "";
 
 export const rss: FeedWriter = {
+  format: "rss",
   frame(channel) {
     let xml = restoreXml(feedOf(channel).rss2());
     if (!xml.includes(CHANNEL) || !xml.endsWith(END)) throw new Error("feed package changed its RSS document");

@@ -10,6 +10,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 
 const encoder = new TextEncoder();
+const noStore = { "Cache-Control": "no-store" };
 
 async function digest(s: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", encoder.encode(s));
@@ -27,22 +28,17 @@ export async function sameSecret(given: string, secret: string): Promise<boolean
   return diff === 0;
 }
 
-const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
-  });
-
 export const requireIngestToken = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const secret = (c.env as { INGEST_TOKEN?: unknown }).INGEST_TOKEN;
     if (typeof secret !== "string" || !secret) {
-      return json({ error: "not found: the ingest API is off (no INGEST_TOKEN secret is set)" }, 404);
+      return c.json({ error: "not found: the ingest API is off (no INGEST_TOKEN secret is set)" }, 404, noStore);
     }
     const header = c.req.header("Authorization") ?? "";
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (!m || !(await sameSecret(m[1] as string, secret))) {
-      return json({ error: m ? "unauthorized: wrong token" : "unauthorized: send Authorization: Bearer <INGEST_TOKEN>" }, 401, {
+      return c.json({ error: m ? "unauthorized: wrong token" : "unauthorized: send Authorization: Bearer <INGEST_TOKEN>" }, 401, {
+        ...noStore,
         "WWW-Authenticate": `Bearer realm="ingest"${m ? ', error="invalid_token"' : ""}`,
       });
     }

@@ -23,7 +23,8 @@ import type { AppEnv } from "../env";
 import { cacheTagHeader } from "./tags";
 import { edgeMode, findCopy, fromCopy, isCurrent, storeCopy, type EdgeCopy } from "./edge";
 import { type CachePolicy, clientCacheControl, edgeCacheControl } from "./policies";
-import { etagFor, fnv1a, hasValidators, notModified, notModifiedResponse } from "./validators";
+import { fnv1a } from "../content/text";
+import { etagFor, hasValidators, notModified, notModifiedResponse } from "./validators";
 
 export interface Version {
   /** Opaque text that changes whenever the response would. */
@@ -72,6 +73,7 @@ export function cachedRoute<T>(route: CachedRoute<T>): Handler<AppEnv> {
     let data: T;
     let tags: string[];
     let v: Version | null;
+    let etag: string | null = null;
     let res: Response;
     try {
       const loaded = await route.load(c);
@@ -81,7 +83,7 @@ export function cachedRoute<T>(route: CachedRoute<T>): Handler<AppEnv> {
       v = route.version(data, c);
       const renderVersion = c.get("renderVersion");
       if (v) {
-        const etag = etagFor(renderVersion, c.req.url, v.version, c.get("config"));
+        etag = etagFor(renderVersion, c.req.url, v.version, c.get("config"));
         if (notModified(req, etag, v.lastModified ?? null)) {
           const h = new Headers({ "X-Request-Id": c.get("requestId") });
           label(h, policy, tags, etag, v.lastModified);
@@ -95,9 +97,8 @@ export function cachedRoute<T>(route: CachedRoute<T>): Handler<AppEnv> {
     }
     if (res.status !== 200) return res;
 
-    const etag = v
-      ? etagFor(c.get("renderVersion"), c.req.url, v.version, c.get("config"))
-      : etagFor(c.get("renderVersion"), c.req.url, fnv1a(await res.clone().text()), c.get("config"));
+    // Without a version, the ETag hashes the body.
+    etag ??= etagFor(c.get("renderVersion"), c.req.url, fnv1a(await res.clone().text()), c.get("config"));
     label(res.headers, policy, tags, etag, v?.lastModified);
     if (mode === "emulated") {
       if (c.req.method === "GET") storeCopy(c, res, tags, policy);

@@ -18,7 +18,7 @@ import type { SiteConfig } from "../config";
 import { changedSince } from "../db/repository";
 import type { AppEnv } from "../env";
 import { type CachePolicy, clientCacheControl } from "./policies";
-import { fnv1a } from "./validators";
+import { fnv1a } from "../content/text";
 
 export type EdgeMode = "workers-cache" | "emulated" | "none";
 

@@ -6,7 +6,7 @@
  * gives that for any name (the canonical tags are already cut to 200 code
  * points, so at most 1,800 bytes encoded; longer ones are hashed).
  */
-import { fnv1a } from "./validators";
+import { fnv1a } from "../content/text";
 
 const MAX_WIRE = 1024;
 

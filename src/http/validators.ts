@@ -6,18 +6,7 @@
  * it changes whenever the output could, and only then.
  */
 import type { SiteConfig } from "../config";
-
-/** 53-bit FNV-1a variant: plenty for validators, no async crypto on the hot path. */
-export function fnv1a(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 16777619);
-    h2 = Math.imul(h2 ^ c, 2246822519);
-  }
-  return ((h2 >>> 0) * 2097152 + ((h1 >>> 0) & 0x1fffff)).toString(36);
-}
+import { fnv1a } from "../content/text";
 
 /** Every setting can change what a response shows (feed sizes and hubs included). */
 export function etagFor(renderVersion: string, url: string, version: string, cfg: SiteConfig): string {

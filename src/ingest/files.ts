@@ -13,7 +13,8 @@ import { parseFilename } from "../content/permalink";
 import { type ParseContext, parsePost } from "../content/post";
 import { type Conflict, conflictReason, type Executor, type Outcome, planPosts, syncPosts } from "../db/sync";
 import type { StoredPost } from "../db/statements";
-import { fragmentsToStore, storedWhenWritten } from "../feeds";
+import { fragmentsToStore } from "../feeds";
+import { entriesAtWrite } from "./entries";
 import { emptyReport, type Report } from "./report";
 
 export interface IncomingFile {
@@ -46,6 +47,10 @@ export function badName(name: string): string | null {
   if (!parseFilename(name).slug) return `"${name}" has no slug (expected YYYY-MM-DD-<slug>.md)`;
   return null;
 }
+
+/** The refusal of every file of one run or batch that claims a slug another file of it claims too. */
+export const claimedTwice = (slug: string, files: string[]) =>
+  `slug "${slug}" is claimed by ${files.length} files (${files.join(", ")}); none is written and the stored post is left as it was`;
 
 /** Text files have no NUL bytes; an image or archive has plenty in its first kilobytes. */
 export function looksBinary(bytes: Uint8Array): boolean {
@@ -96,7 +101,7 @@ export async function ingestFiles(
     if (claimants.length < 2) continue;
     const names = claimants.map((i) => (files[i] as IncomingFile).name);
     for (const i of claimants) {
-      refuse(i, "duplicate", `slug "${slug}" is claimed by ${names.length} files (${names.join(", ")}); none is written`);
+      refuse(i, "duplicate", claimedTwice(slug, names));
     }
   }
 
@@ -122,9 +127,8 @@ export async function ingestFiles(
     r.path = parsed.post.path;
   }
 
-  const live = posts.filter((p) => storedWhenWritten(opts.site, p.publishedAt, opts.now));
-  const entries = new Map(fragmentsToStore(opts.site, live).map((e, k) => [live[k] as StoredPost, e]));
-  const withEntries = posts.map((p) => ({ ...p, feed: entries.get(p) ?? null }));
+  const entries = entriesAtWrite(opts.site, posts, opts.now);
+  const withEntries = posts.map((p, i) => ({ ...p, feed: entries[i] ?? null }));
   const onConflict = (c: Conflict) => refuse(indexOf.get(c.slug) as number, "conflict", conflictReason(c));
   const outcome = opts.dryRun
     ? await planPosts(db, withEntries, onConflict)

@@ -10,9 +10,11 @@
  * correct but costs CPU each time.
  */
 import type { SiteConfig } from "../config";
+import { fnv1a } from "../content/text";
 import { type Db, entriesPage } from "../db/repository";
 import { readState, stateWrite } from "../db/state";
 import { storeFeedEntries } from "../db/statements";
+import { d1Executor } from "../db/sync";
 import { fragmentKey, keyFor, renderFragments, storedWhenWritten } from "../feeds";
 
 /** Posts looked at per run (rendering one costs about 0.1 ms of CPU). */
@@ -23,12 +25,8 @@ const ID = "entries_id";
 /** Cursor value once a pass reached the oldest post. */
 const DONE = -1;
 
-/** A number naming a fragment key's rendering (the state table holds numbers). */
-function renderingId(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
+/** A number naming a fragment key's rendering (the state table holds numbers): its 53-bit hash. */
+const renderingId = (key: string): number => Number.parseInt(fnv1a(key), 36);
 
 /** One step of the pass; returns how many posts got entries. */
 export async function backfillEntries(db: Db, config: SiteConfig, now = Date.now()): Promise<number> {
@@ -55,6 +53,6 @@ export async function backfillEntries(db: Db, config: SiteConfig, now = Date.now
     stateWrite(AT, next.at),
     stateWrite(ID, next.id),
   ];
-  await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
+  await d1Executor(db).batch(stmts);
   return stale.length;
 }

@@ -8,6 +8,7 @@
 import { recordDue } from "../db/changes";
 import type { Db } from "../db/repository";
 import { readState, stateWrite } from "../db/state";
+import { d1Executor } from "../db/sync";
 
 const DUE_UNTIL = "due_until";
 
@@ -15,5 +16,5 @@ const DUE_UNTIL = "due_until";
 export async function recordDuePosts(db: Db, now: number): Promise<void> {
   const after = await readState(db, DUE_UNTIL);
   const stmts = [...(after !== null && after < now ? recordDue(after, now) : []), stateWrite(DUE_UNTIL, now)];
-  await db.batch(stmts.map((s) => db.prepare(s.sql).bind(...s.params)));
+  await d1Executor(db).batch(stmts);
 }

@@ -153,7 +153,7 @@ export const deletePostFile: Handler<AppEnv> = async (c) => {
   const stored = await fileOfSlug(c.env.DB, slug);
   if (!stored) return fail(c, 404, `no stored post has the slug "${slug}" of ${name}`);
   if (stored.file && stored.file !== name) return fail(c, 409, conflictReason({ slug, storedFile: stored.file }));
-  await c.env.DB.batch(deletePost(slug).map((s) => c.env.DB.prepare(s.sql).bind(...s.params)));
+  await d1Executor(c.env.DB).batch(deletePost(slug));
   afterWrite(c);
   return c.json({ status: "deleted", url: `${c.get("config").siteUrl}${stored.path}`, warnings: [], reason: null }, 200, noStore);
 };

@@ -16,7 +16,7 @@ import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
 import { readConfig } from "../../../src/config";
 import { syncPosts } from "../../../src/db/sync";
-import { fragmentsToStore, storedWhenWritten } from "../../../src/feeds";
+import { entriesAtWrite } from "../../../src/ingest/entries";
 import { openLocalD1 } from "../../lib/local-d1";
 import { smallBodyCorpus } from "./corpus";
 import { dbFormat } from "./context";
@@ -72,11 +72,10 @@ export async function buildSmallBodyDb(
   // With their feed entries where the seed's parse threads render them (posts in the feed window).
   const flush = (group: PostRecord[]) => {
     const now = Date.now();
-    const live = group.filter((p) => storedWhenWritten(site, p.publishedAt, now));
-    const entries = new Map(fragmentsToStore(site, live).map((e, i) => [live[i], e]));
+    const entries = entriesAtWrite(site, group, now);
     return syncPosts(
       local.db,
-      group.map((p) => ({ ...p, feed: entries.get(p) ?? null })),
+      group.map((p, i) => ({ ...p, feed: entries[i] ?? null })),
       now,
     );
   };

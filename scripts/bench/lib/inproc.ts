@@ -166,9 +166,37 @@ export async function openInProc(bundle: string, persistDir: string, vars: Recor
     if (res.status !== r.expectStatus) throw new Error(`${r.name}: ${r.path} answered ${res.status}, expected ${r.expectStatus}`);
     return body.byteLength;
   };
+  /**
+   * CPU per call of `call(i)` (i = 0, 1, …) after `warmup` calls with negative i: at least `requests`
+   * calls, and calls for at least `minMs` (cheap routes need many more requests than expensive ones
+   * before GC and timer noise average out).
+   */
+  const run = async (name: string, call: (i: number) => Promise<number>, warmup: number, requests: number, minMs: number) => {
+    for (let i = 1; i <= warmup; i++) await call(-i);
+    await Promise.all(waits.splice(0));
+    db.sqlMs = 0;
+    db.queries = 0;
+    let bytes = 0;
+    let done = 0;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    while (done < requests || performance.now() - t0 < minMs) bytes += await call(done++);
+    await Promise.all(waits.splice(0));
+    const wallMs = (performance.now() - t0) / done;
+    const c = process.cpuUsage(c0);
+    return {
+      name,
+      requests: done,
+      cpuMs: (c.user + c.system) / 1000 / done,
+      sqlMs: db.sqlMs / done,
+      queriesPerRequest: db.queries / done,
+      bytes: bytes / done,
+      wallMs,
+    };
+  };
   return {
     get,
-    async measureCalls(name, make, requests, expectStatus, warmup = 20) {
+    measureCalls(name, make, requests, expectStatus, warmup = 20) {
       const call = async (i: number) => {
         const res = await worker.fetch(make(i), env, ctx);
         const body = await res.arrayBuffer();
@@ -177,50 +205,9 @@ export async function openInProc(bundle: string, persistDir: string, vars: Recor
         }
         return body.byteLength;
       };
-      for (let i = 1; i <= warmup; i++) await call(-i);
-      await Promise.all(waits.splice(0));
-      db.sqlMs = 0;
-      db.queries = 0;
-      let bytes = 0;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < requests; i++) bytes += await call(i);
-      await Promise.all(waits.splice(0));
-      const wallMs = (performance.now() - t0) / requests;
-      const c = process.cpuUsage(c0);
-      return {
-        name,
-        requests,
-        cpuMs: (c.user + c.system) / 1000 / requests,
-        sqlMs: db.sqlMs / requests,
-        queriesPerRequest: db.queries / requests,
-        bytes: bytes / requests,
-        wallMs,
-      };
+      return run(name, call, warmup, requests, 0);
     },
-    async measure(r, requests) {
-      for (let i = 0; i < Math.min(200, requests); i++) await once(r, -i - 1); // JIT warm-up
-      await Promise.all(waits.splice(0));
-      db.sqlMs = 0;
-      db.queries = 0;
-      let bytes = 0;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      let done = 0;
-      // At least `requests`, and at least MIN_MS of work: cheap routes need many more requests
-      // than expensive ones before GC and timer noise average out.
-      while (done < requests || performance.now() - t0 < MIN_MS) bytes += await once(r, done++);
-      await Promise.all(waits.splice(0));
-      const c = process.cpuUsage(c0);
-      return {
-        name: r.name,
-        requests: done,
-        cpuMs: (c.user + c.system) / 1000 / done,
-        sqlMs: db.sqlMs / done,
-        queriesPerRequest: db.queries / done,
-        bytes: bytes / done,
-      };
-    },
+    measure: (r, requests) => run(r.name, (i) => once(r, i), Math.min(200, requests), requests, MIN_MS),
     close: () => db.db.close(),
   };
 }
