@@ -27,30 +27,37 @@ const feedWithoutMissingMap = {
   },
 };
 
+/** The worker tests inside workerd, over the default single database or a wrangler environment's databases. */
+function workerProject(name: string, environment?: string) {
+  return {
+    plugins: [
+      feedWithoutMissingMap,
+      cloudflareTest(async () => ({
+        wrangler: { configPath: "./wrangler.toml", environment },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            TEST_POSTS: JSON.stringify(await loadFixturePosts()),
+            // Docs whose promises a worker test checks against the code (the URL table).
+            TEST_ARCHITECTURE_DOC: readFileSync("./docs/architecture.md", "utf8"),
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      include: ["test/worker/**/*.test.{ts,tsx}"],
+      setupFiles: ["./test/worker/setup.ts"],
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [
-          feedWithoutMissingMap,
-          cloudflareTest(async () => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                TEST_POSTS: JSON.stringify(await loadFixturePosts()),
-                // Docs whose promises a worker test checks against the code (the URL table).
-                TEST_ARCHITECTURE_DOC: readFileSync("./docs/architecture.md", "utf8"),
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "worker",
-          include: ["test/worker/**/*.test.{ts,tsx}"],
-          setupFiles: ["./test/worker/setup.ts"],
-        },
-      },
+      workerProject("worker"),
+      // The same behaviour over the sharded example (wrangler.toml [env.archive]: four databases).
+      workerProject("worker-archive", "archive"),
       {
         test: {
           name: "node",

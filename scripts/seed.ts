@@ -1,6 +1,6 @@
 /**
  * @module scripts/seed
- * `npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--dry-run] [--json] [--full] PATH...`
+ * `npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] PATH...`
  * Parses markdown posts (src/content) and upserts them into D1 (src/db), or
  * sends them to a deployed site's ingest API (`--api`). Files unchanged since
  * the last run to the same target are not read (scripts/lib/manifest).
@@ -10,9 +10,19 @@ import { dirname, join } from "node:path";
 import { ConfigError } from "../src/config";
 import { parseFilename } from "../src/content/permalink";
 import { PARSER_VERSION } from "../src/content/post";
-import { ensureMigrations, PendingMigrationsError } from "../src/db/migrations";
-import { selectStoredHashes, type StoredPost, TARGET_STATE } from "../src/db/statements";
-import { type Conflict, conflictReason, type Executor, type Outcome, planPosts, prune, syncPosts } from "../src/db/sync";
+import {
+  archiveState,
+  ensureArchiveMigrations,
+  hasPostsTable,
+  planArchive,
+  pruneArchive,
+  storedHashes,
+  syncArchive,
+  type WriteTarget,
+} from "../src/db/archive-sync";
+import { PendingMigrationsError } from "../src/db/migrations";
+import type { StoredPost } from "../src/db/statements";
+import { type Conflict, conflictReason, type Outcome } from "../src/db/sync";
 import { fragmentKey, fragmentsToStore } from "../src/feeds";
 import { claimedTwice } from "../src/ingest/files";
 import { mergeReport } from "../src/ingest/report";
@@ -23,8 +33,7 @@ import {
   localDatabaseExists,
   localDatabaseFile,
   localStateDir,
-  type OpenDatabase,
-  openDatabase,
+  openWriteTarget,
   type ProjectConfig,
   readMigrationFiles,
 } from "./lib/database";
@@ -38,7 +47,7 @@ import { walk } from "./lib/walk";
 const CHUNK = 500;
 
 interface Target {
-  db: Executor | null;
+  db: WriteTarget | null;
   /** false when the target has no posts table yet (a dry run against a fresh database). */
   hasPosts: boolean;
   close(): Promise<void>;
@@ -58,17 +67,26 @@ async function openTarget(args: SeedArgs, project: ProjectConfig, log: (s: strin
     log(`dry run: no local D1 under ${localStateDir(project, args.persistTo)} yet; every valid post counts as an insert`);
     return none;
   }
-  const database: OpenDatabase = await openDatabase(project, args.target === "remote" ? "remote" : "local", args.persistTo);
+  const database = await openWriteTarget(project, args.target === "remote" ? "remote" : "local", args.persistTo);
   try {
     const how = args.target === "remote" ? "require" : args.dryRun ? "inspect" : "apply";
-    const { applied, pending } = await ensureMigrations(database.db, migrations, how);
-    if (applied.length) log(`applied local migrations: ${applied.join(", ")}`);
-    if (pending.length) log(`dry run: would apply local migrations ${pending.join(", ")}`);
-    const tables = await database.db.all<{ n: number }>({
-      sql: "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'posts'",
-      params: [],
-    });
-    return { db: database.db, hasPosts: Boolean(tables[0]?.n), close: () => database.close() };
+    const several = project.databases.length > 1;
+    let results: Awaited<ReturnType<typeof ensureArchiveMigrations>>;
+    try {
+      results = await ensureArchiveMigrations(database.target, migrations, how);
+    } catch (err) {
+      // The fix names the database and the environment it is bound in.
+      if (err instanceof PendingMigrationsError && project.env) {
+        throw new PendingMigrationsError(err.pending, err.database, project.env);
+      }
+      throw err;
+    }
+    for (const { database: name, applied, pending } of results) {
+      const of = several ? ` to ${name}` : "";
+      if (applied.length) log(`applied local migrations${of}: ${applied.join(", ")}`);
+      if (pending.length) log(`dry run: would apply local migrations${of} ${pending.join(", ")}`);
+    }
+    return { db: database.target, hasPosts: await hasPostsTable(database.target), close: () => database.close() };
   } catch (err) {
     await database.close();
     throw err;
@@ -134,9 +152,10 @@ async function viaDatabase(run: Run, target: Target): Promise<void> {
     if (!target.db || !target.hasPosts) {
       outcome = new Map(parsed.map((p) => [p.slug, "inserted" as const]));
     } else if (args.dryRun) {
-      outcome = await planPosts(target.db, parsed, conflict);
+      outcome = await planArchive(target.db, parsed, conflict);
     } else {
-      outcome = await syncPosts(target.db, parsed, Date.now(), {
+      outcome = await syncArchive(target.db, parsed, Date.now(), {
+        onFull: (slug, reason) => reject(fileOf.get(slug) ?? slug, reason),
         onError: (slug, err) =>
           reject(fileOf.get(slug) ?? slug, `database write failed: ${err instanceof Error ? err.message : String(err)}`),
         onConflict: conflict,
@@ -180,7 +199,7 @@ async function viaDatabase(run: Run, target: Target): Promise<void> {
       progress.update(done);
     }
     // Always, not only when this run wrote: a run killed after its last batch left the prune undone.
-    if (target.db && !args.dryRun) await prune(target.db, Date.now());
+    if (target.db && !args.dryRun) await pruneArchive(target.db, Date.now());
   } finally {
     progress.done();
     await parser.close();
@@ -225,7 +244,7 @@ async function viaApi(run: Run, api: ApiTarget): Promise<void> {
 
 async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   const started = Date.now();
-  const project = await loadProjectConfig(args.config);
+  const project = await loadProjectConfig(args.config, args.env);
   let api: ApiTarget | null = null;
   if (args.target === "api") {
     const token = process.env.FINEWS_INGEST_TOKEN;
@@ -256,8 +275,8 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
   const targetId = api
     ? `api:${api.origin}`
     : args.target === "remote"
-      ? `remote:${project.database.id}`
-      : `local:${localDatabaseFile(project, args.persistTo)}`;
+      ? `remote:${project.databases.map((d) => d.id).join(",")}`
+      : `local:${project.databases.map((d) => localDatabaseFile(project, args.persistTo, d)).join(",")}`;
   const manifestAt = manifestFile(
     args.target === "local" ? localStateDir(project, args.persistTo) : join(dirname(project.configPath), ".wrangler"),
     targetId,
@@ -270,7 +289,7 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     if (api) return api.state();
     const db = target?.db;
     if (!db) return null;
-    return (await db.all<{ state: string | null }>(TARGET_STATE))[0]?.state ?? null;
+    return archiveState(db);
   };
   try {
     let files = all;
@@ -278,13 +297,7 @@ async function seed(args: SeedArgs, log: (s: string) => void): Promise<Report> {
     if (!args.full && (api || (db && target?.hasPosts))) {
       const hashes = api
         ? async (slugs: string[]) => new Map(Object.entries(await api.hashes(slugs)))
-        : async (slugs: string[]) =>
-            new Map(
-              (await (db as Executor).all<{ slug: string; hash: string }>(selectStoredHashes(slugs))).map((r) => [
-                r.slug,
-                r.hash,
-              ]),
-            );
+        : (slugs: string[]) => storedHashes(db as WriteTarget, slugs);
       const unchanged = await vouchedUnchanged(
         manifest,
         all.filter((f) => typeof bySlug.get(f.slug) !== "object"),

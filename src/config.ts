@@ -24,7 +24,24 @@ export interface SiteConfig {
   ingestMaxFiles: number;
   /** Bytes one ingest API request may carry. */
   ingestMaxBytes: number;
+  /**
+   * The D1 databases the archive spans, oldest first (`ARCHIVE`): each holds the posts whose local
+   * date is on or after its `from` and before the next one's; the first has no `from`. One entry,
+   * `DB`, unless configured.
+   */
+  archive: ArchivePart[];
+  /** A database takes no more posts once it holds this many bytes (D1 caps one at 10 GB). */
+  archiveMaxBytes: number;
 }
+
+/** One database of the archive: its binding, and the first local date it holds (null: the first database). */
+export interface ArchivePart {
+  binding: string;
+  from: string | null;
+}
+
+/** The binding every setup has: the only database by default, and home of the archive's routing table. */
+export const PRIMARY_BINDING = "DB";
 
 /** A window feed never holds fewer items than this, however quiet its source. */
 export const FEED_MIN_ITEMS = 20;
@@ -122,5 +139,51 @@ export function readConfig(vars: Vars): SiteConfig {
     websubHub: hub ? httpUrl("WEBSUB_HUB", hub) : null,
     ingestMaxFiles: int(vars, "INGEST_MAX_FILES", 50, 1, 1000),
     ingestMaxBytes: int(vars, "INGEST_MAX_BYTES", 8_000_000, 100_000, 100_000_000),
+    archive: archiveParts(str(vars, "ARCHIVE", "")),
+    archiveMaxBytes: int(vars, "ARCHIVE_MAX_BYTES", 9_500_000_000, 100_000, 10_000_000_000),
   };
+}
+
+const BINDING = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * `ARCHIVE`: comma-separated `BINDING` or `BINDING:YYYY-MM-DD` (the first local date it holds),
+ * oldest first, e.g. `DB_2021, DB_2022:2022-01-01, DB:2023-01-01`. Empty: the one database `DB`.
+ */
+export function archiveParts(text: string): ArchivePart[] {
+  if (!text.trim()) return [{ binding: PRIMARY_BINDING, from: null }];
+  const parts = text.split(",").map((entry, i): ArchivePart => {
+    const [binding = "", from, extra] = entry
+      .trim()
+      .split(":")
+      .map((x) => x.trim());
+    if (!BINDING.test(binding) || extra !== undefined) {
+      throw new ConfigError("ARCHIVE", `entry ${i + 1} "${entry.trim()}" is not BINDING or BINDING:YYYY-MM-DD`);
+    }
+    if (i === 0 && from !== undefined) {
+      throw new ConfigError("ARCHIVE", `the first database (${binding}) holds everything before the second: give it no date`);
+    }
+    if (i > 0) {
+      const m = DAY.exec(from ?? "");
+      const ok = m && new Date(`${from}T00:00:00Z`).toISOString().startsWith(from as string);
+      if (!ok) throw new ConfigError("ARCHIVE", `${binding} needs the first local date it holds, as ${binding}:YYYY-MM-DD`);
+    }
+    return { binding, from: from ?? null };
+  });
+  for (let i = 2; i < parts.length; i++) {
+    if ((parts[i]?.from as string) <= (parts[i - 1]?.from as string)) {
+      throw new ConfigError("ARCHIVE", `dates must increase: ${parts[i]?.binding} starts on or before ${parts[i - 1]?.binding}`);
+    }
+  }
+  const names = parts.map((p) => p.binding);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new ConfigError("ARCHIVE", `${twice} is listed twice`);
+  if (!names.includes(PRIMARY_BINDING)) {
+    throw new ConfigError(
+      "ARCHIVE",
+      `must include ${PRIMARY_BINDING} (it keeps the archive's routing table and the Cron Trigger's state)`,
+    );
+  }
+  return parts;
 }

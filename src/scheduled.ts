@@ -8,11 +8,13 @@
  *     every feed that changed (jobs/propagate);
  *  3. a few posts inside the feed window get feed entries for this site and code (jobs/backfill);
  *  4. change-log rows no cache can still depend on are dropped.
+ * Every database of the archive in turn (its own change log and positions);
+ * the backfill only where the feed window reaches.
  * Locally: `wrangler dev --test-scheduled`, then GET /__scheduled.
  */
 import { pruneChanges } from "./db/changes";
 import { d1Executor } from "./db/sync";
-import { configFor } from "./http/context";
+import { archiveBindings, configFor } from "./http/context";
 import { backfillEntries } from "./jobs/backfill";
 import { recordDuePosts } from "./jobs/due";
 import { type Log, propagate, runJob } from "./jobs/propagate";
@@ -21,20 +23,28 @@ const log: Log = (level, msg, extra = {}) =>
   console[level === "error" ? "error" : "log"](JSON.stringify({ level, job: "scheduled", msg, ...extra }));
 
 export async function scheduled(_event: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-  const db = env.DB; // the primary: these jobs write
   const now = Date.now();
   let config: ReturnType<typeof configFor>;
+  let shards: ReturnType<typeof archiveBindings>;
   try {
     config = configFor(env);
+    shards = archiveBindings(env);
   } catch (err) {
     log("error", "configuration invalid; nothing done", { error: (err as Error).message });
     return;
   }
-  await runJob(log, "due", () => recordDuePosts(db, now));
-  await propagate(db, config, ctx.cache, log);
-  await runJob(log, "entries", async () => {
-    const n = await backfillEntries(db, config, now);
-    if (n) log("info", "rendered stored feed entries", { posts: n });
-  });
-  await runJob(log, "prune", () => d1Executor(db).batch([pruneChanges(now)]));
+  // Each database keeps its own change log and job positions; old ones are quiet, so cost little.
+  const windowStart = now - config.feedWindowHours * 3_600_000;
+  for (const { db, name, to } of shards) {
+    const dbLog: Log = shards.length > 1 ? (level, msg, extra = {}) => log(level, msg, { database: name, ...extra }) : log;
+    await runJob(dbLog, "due", () => recordDuePosts(db, now));
+    await propagate(db, config, ctx.cache, dbLog);
+    if (to > windowStart) {
+      await runJob(dbLog, "entries", async () => {
+        const n = await backfillEntries(db, config, now);
+        if (n) dbLog("info", "rendered stored feed entries", { posts: n });
+      });
+    }
+    await runJob(dbLog, "prune", () => d1Executor(db).batch([pruneChanges(now)]));
+  }
 }

@@ -29,7 +29,7 @@ export const termHref = (kind: TermScope, name: string) => (kind === "t" ? tagHr
 export const shareHref = (code: string) => `/html_News/NewsShare.html?infoCode=${encodeURIComponent(code)}`;
 export const opmlHref = (format?: FeedFormat) => (format && format !== "rss" ? `/feeds.opml?format=${format}` : "/feeds.opml");
 export const sitemapIndexHref = () => "/sitemap.xml";
-export const sitemapHref = (month: string) => `/sitemaps/${month}.xml`;
+export const sitemapHref = (file: string) => `/sitemaps/${file}.xml`;
 
 const SITE_FEEDS: Record<FeedFormat, string> = { atom: "/feed.xml", rss: "/rss.xml", json: "/feed.json" };
 const FEED_FILES: Record<FeedFormat, string> = { atom: "atom.xml", rss: "rss.xml", json: "feed.json" };

@@ -1,7 +1,7 @@
 /**
  * @module scripts/lib/args
  * The seed command line:
- * `[--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--dry-run] [--json] [--full] PATH...`
+ * `[--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] PATH...`
  */
 
 export interface SeedArgs {
@@ -12,6 +12,8 @@ export interface SeedArgs {
   full: boolean;
   persistTo: string | null;
   config: string;
+  /** The wrangler environment (`[env.<name>]`) whose databases and vars to use; null: the top level. */
+  env: string | null;
   dryRun: boolean;
   json: boolean;
   paths: string[];
@@ -20,7 +22,7 @@ export interface SeedArgs {
 export class UsageError extends Error {}
 
 export const USAGE =
-  "usage: npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--dry-run] [--json] [--full] PATH...";
+  "usage: npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] PATH...";
 
 /** The seed's own options, as npm names them in its environment (`npm_config_<name>`). */
 const OPTIONS = [
@@ -30,6 +32,7 @@ const OPTIONS = [
   { flag: "--local", takesValue: false },
   { flag: "--persist-to", takesValue: true },
   { flag: "--config", takesValue: true },
+  { flag: "--env", takesValue: true },
   { flag: "--api", takesValue: true },
   { flag: "--full", takesValue: false },
 ];
@@ -55,7 +58,11 @@ export function npmSwallowedOptions(argv: string[], env: Record<string, string |
   const words = swallowed.flatMap((o) => {
     const v = env[`npm_config_${o.flag.slice(2).replaceAll("-", "_")}`] as string;
     return o.takesValue
-      ? [v === "true" ? `${o.flag} <${o.flag === "--config" ? "PATH" : "DIR"}>` : `${o.flag}=${quote(v)}`]
+      ? [
+          v === "true"
+            ? `${o.flag} <${o.flag === "--config" ? "PATH" : o.flag === "--env" ? "NAME" : "DIR"}>`
+            : `${o.flag}=${quote(v)}`,
+        ]
       : [o.flag];
   });
   const script = env.npm_lifecycle_event;
@@ -78,6 +85,7 @@ export function parseArgs(argv: string[]): SeedArgs {
     full: false,
     persistTo: null,
     config: "wrangler.toml",
+    env: null,
     dryRun: false,
     json: false,
     paths: [],
@@ -104,6 +112,7 @@ export function parseArgs(argv: string[]): SeedArgs {
     else if (a === "--api" || a.startsWith("--api=")) out.api = value("--api");
     else if (a === "--persist-to" || a.startsWith("--persist-to=")) out.persistTo = value("--persist-to");
     else if (a === "--config" || a.startsWith("--config=")) out.config = value("--config");
+    else if (a === "--env" || a.startsWith("--env=")) out.env = value("--env");
     else if (a === "-h" || a === "--help") throw new UsageError("");
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
     else out.paths.push(a);

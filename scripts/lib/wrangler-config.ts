@@ -60,8 +60,12 @@ function asEntries(value: unknown, path: string): D1Entry[] | undefined {
   });
 }
 
-/** Reads and shape-checks `path`; every problem is a ConfigError naming the file and the reason. */
-export function readWranglerConfig(path: string): WranglerConfig {
+/**
+ * Reads and shape-checks `path`; every problem is a ConfigError naming the file and the reason.
+ * With `env`, vars and D1 bindings are that environment's (`[env.<name>]`): wrangler does not
+ * inherit them from the top level, so neither does this.
+ */
+export function readWranglerConfig(path: string, env: string | null = null): WranglerConfig {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -79,7 +83,16 @@ export function readWranglerConfig(path: string): WranglerConfig {
     );
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(path, "must hold a table of settings");
-  const cfg = raw as Record<string, unknown>;
+  const top = raw as Record<string, unknown>;
+  let cfg = top;
+  if (env) {
+    const envs = top.env as Record<string, unknown> | undefined;
+    const section = envs?.[env];
+    if (typeof section !== "object" || section === null || Array.isArray(section)) {
+      throw new ConfigError(path, `has no environment named "${env}" ([env.${env}])`);
+    }
+    cfg = { ...(section as Record<string, unknown>), compatibility_date: top.compatibility_date };
+  }
   if (cfg.vars !== undefined && (typeof cfg.vars !== "object" || cfg.vars === null || Array.isArray(cfg.vars))) {
     throw new ConfigError(path, "[vars] must be a table");
   }

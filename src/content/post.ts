@@ -65,7 +65,6 @@ export function rowBytes(post: Omit<PostRecord, "hash">): number {
     byteLength(JSON.stringify(post.categories)) +
     byteLength(post.categoriesRaw) +
     byteLength(JSON.stringify(post.tags)) +
-    byteLength(post.bodyMd) +
     byteLength(post.bodyHtml) +
     byteLength(post.summary) +
     byteLength(post.firstImage) +

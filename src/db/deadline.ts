@@ -8,7 +8,7 @@
  * writing answers SQLITE_BUSY until the seed's transaction commits). The
  * Worker only reads, so every query is safe to repeat.
  */
-import type { Db } from "./repository";
+import type { Db } from "./reads";
 
 export class DatabaseTimeoutError extends Error {
   constructor(ms: number) {

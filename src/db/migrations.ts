@@ -52,13 +52,15 @@ export async function applyMigrations(db: Executor, files: MigrationFile[]): Pro
 /** Thrown when the target lacks migrations the seed may not apply itself (the remote database). */
 export class PendingMigrationsError extends Error {
   readonly pending: string[];
-  constructor(pending: string[]) {
+  readonly database: string;
+  constructor(pending: string[], database = "DB", env: string | null = null) {
     super(
-      `the remote database lacks migration${pending.length > 1 ? "s" : ""} ${pending.join(", ")}; ` +
-        "run 'npx wrangler d1 migrations apply DB --remote' (or 'npm run deploy') first. Nothing was written.",
+      `the remote database${database === "DB" ? "" : ` ${database}`} lacks migration${pending.length > 1 ? "s" : ""} ${pending.join(", ")}; ` +
+        `run 'npx wrangler d1 migrations apply ${database} --remote${env ? ` --env ${env}` : ""}' (or 'npm run deploy') first. Nothing was written.`,
     );
     this.name = "PendingMigrationsError";
     this.pending = pending;
+    this.database = database;
   }
 }
 

@@ -127,10 +127,16 @@ export const QUERIES = {
   terms: `SELECT t.kind, t.key, t.name, t.label FROM terms AS t WHERE t.kind = ?1
      AND EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind = t.kind AND pt.key = t.key AND pt.published_at <= ?2)
      ORDER BY t.key`,
-  timeSpan: `SELECT (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 ORDER BY published_at ASC LIMIT 1) AS first,
-     (SELECT published_at FROM posts INDEXED BY posts_published_time WHERE published = 1 AND published_at <= ?1 ORDER BY published_at DESC LIMIT 1) AS last`,
+  /** Visible posts per UTC day (epoch ms / 86,400,000) up to `?1`: the sitemap index, one covering-index scan. */
+  sitemapDays: `SELECT published_at / 86400000 AS day, count(*) AS n FROM posts INDEXED BY posts_published_time
+     WHERE published = 1 AND published_at <= ?1 GROUP BY published_at / 86400000`,
+  /** Visible posts in [`?1`, `?2`) up to `?3`, oldest first, from the `?5`th: one sitemap's part of a day. */
   sitemapPage: `SELECT path, updated_at FROM posts INDEXED BY posts_published_time
-     WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 ORDER BY published_at ASC LIMIT ?3`,
+     WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 AND published_at <= ?3
+     ORDER BY published_at ASC, id ASC LIMIT ?4 OFFSET ?5`,
+  /** How many visible posts [`?1`, `?2`) holds up to `?3` (a day that spans two databases). */
+  countBetween: `SELECT count(*) AS n FROM posts INDEXED BY posts_published_time
+     WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 AND published_at <= ?3`,
   /** Whether any of up to MAX_TAGS tags (`?1`…, unused ones NULL) changed at or after `?9` (epoch ms). */
   changedSince: `SELECT 1 AS changed FROM cache_changes INDEXED BY cache_changes_tag
      WHERE tag IN (${Array.from({ length: MAX_TAGS }, (_, i) => `?${i + 1}`).join(", ")}) AND at >= ?${MAX_TAGS + 1} LIMIT 1`,

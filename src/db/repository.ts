@@ -1,459 +1,250 @@
 /**
  * @module db/repository
- * Every read the Worker makes: plain functions over a D1 binding or session
- * that return plain objects. The SQL is in db/queries.ts, each statement
- * bound and pinned to an index by test/worker/query-plans.test.ts.
+ * What routes read, from the whole archive: the same functions as one
+ * database's reads (db/reads), each deciding which databases to ask
+ * (db/archive). Point lookups ask the database their key's date names (two
+ * at a boundary), then the routing table; pages walk the databases newest
+ * first with one keyset cursor and stop when full, so a page of new posts
+ * asks the newest database alone. With one database every function is one
+ * call of its db/reads twin.
  */
 import { termKey } from "../content/permalink";
 import type { FeedFormat } from "../urls";
-import { MAX_TAGS } from "./changes";
-import { QUERIES } from "./queries";
-import { TARGET_STATE, type TermKind } from "./statements";
+import { dayOfCode, dayOfPath, primaryOf, routeKey, type Shard, shardAt, shardsNearDay } from "./archive";
+import * as one from "./reads";
+import type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, Term, TermKind } from "./reads";
 
-export type { TermKind };
+export type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, PostSummary, Term, TermKind } from "./reads";
 
-/** A D1 database or a D1 read session. */
-export type Db = Pick<D1Database, "prepare" | "batch">;
-
-export interface Term {
-  kind: TermKind;
-  key: string;
-  name: string;
-  label: string;
+/** The databases a request reads, newest first, and the time zone their ranges are local to. */
+export interface Archive {
+  shards: Shard<Db>[];
+  timeZone: string;
 }
 
-export interface PostSummary {
-  id: number;
-  slug: string;
-  title: string;
-  path: string;
-  publishedAt: number;
-  updatedAt: number;
-  summary: string;
-  categories: string[];
-  tags: string[];
-  firstImage: string | null;
+/** Databases that may hold posts visible at `now` strictly older than `before`, newest first. */
+function older(a: Archive, before: Cursor | null | undefined, now: number): Shard<Db>[] {
+  const top = before ? before.publishedAt : now + 1;
+  return a.shards.filter((s) => s.from < top);
 }
 
-export interface Post extends PostSummary {
-  infoCode: string | null;
-  bodyHtml: string;
-  sourceUrl: string | null;
-  backLink: string | null;
-  hash: string;
-  /** When the post was first stored; updatedAt > createdAt means its content changed since. */
-  createdAt: number;
-  /** false when hidden (unpublished or not yet due); routes 404 on it */
-  visible: boolean;
+/** The first non-null answer of `ask` over `shards`, asked all at once (a miss costs one round trip, not one per database). */
+async function firstOf<T>(shards: Shard<Db>[], ask: (db: Db) => Promise<T | null>): Promise<T | null> {
+  if (shards.length === 1) return ask((shards[0] as Shard<Db>).db);
+  for (const r of await Promise.all(shards.map((s) => ask(s.db)))) if (r !== null) return r;
+  return null;
 }
 
-/** Keyset cursor: strictly older than (publishedAt, id). */
-export interface Cursor {
-  publishedAt: number;
-  id: number;
+/** The database the routing table sends `key` to, if any. */
+async function routed(a: Archive, key: string): Promise<Shard<Db> | null> {
+  if (a.shards.length < 2) return null;
+  const row = await primaryOf(a.shards)
+    .db.prepare("SELECT shard FROM archive_routes WHERE key = ?1")
+    .bind(key)
+    .first<{ shard: string }>();
+  return a.shards.find((s) => s.name === row?.shard) ?? null;
 }
 
-export interface PageQuery {
-  limit: number;
-  before?: Cursor | null;
-  now: number;
-}
-
-/**
- * A page that holds every item published after `since` (epoch ms), at least `min` and at most
- * `max` items: a feed's time window. A fixed-size page is { min: n, max: n } with no `since`.
- */
-export interface PageWindow {
-  min: number;
-  max: number;
-  since?: number;
-  before?: Cursor | null;
-  now: number;
-}
-
-/** What a page of posts shows, cheaply: enough to build a validator without reading the posts. */
-export interface PageVersion {
-  count: number;
-  /** Newest change among the page's items (publication or stored update), epoch ms; 0 when empty. */
-  lastModified: number;
-  /** Newest instant and every item's key, so a new, removed or reordered item changes it. */
-  items: string;
-  /** The items' keyset cursors, newest first. */
-  cursors: Cursor[];
-}
-
-interface SummaryRow {
-  id: number;
-  slug: string;
-  title: string;
-  path: string;
-  published_at: number;
-  updated_at: number;
-  summary: string;
-  categories: string;
-  tags: string;
-  first_image: string | null;
-}
-interface PostRow extends SummaryRow {
-  info_code: string | null;
-  body_html: string;
-  source_url: string | null;
-  back_link: string | null;
-  hash: string;
-  published: number;
-  created_at: number;
-}
-interface PageRow {
-  n: number;
-  u: number | null;
-  pub: number | null;
-  keys: string | null;
-}
-
-function list(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
+/** Rows of a keyset page across databases: each continues with the cursor and what is still missing. */
+async function pageAcross<T>(a: Archive, q: PageQuery, read: (db: Db, q: PageQuery) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (const s of older(a, q.before, q.now)) {
+    out.push(...(await read(s.db, { ...q, limit: q.limit - out.length })));
+    if (out.length >= q.limit) break;
   }
+  return out;
 }
 
-function toSummary(r: SummaryRow): PostSummary {
-  return {
-    id: r.id,
-    slug: r.slug,
-    title: r.title,
-    path: r.path,
-    publishedAt: r.published_at,
-    updatedAt: r.updated_at,
-    summary: r.summary,
-    categories: list(r.categories),
-    tags: list(r.tags),
-    firstImage: r.first_image,
-  };
-}
+export const latestPosts = (a: Archive, q: PageQuery) => pageAcross(a, q, one.latestPosts);
 
-function toPost(r: PostRow, now: number): Post {
-  return {
-    ...toSummary(r),
-    infoCode: r.info_code,
-    bodyHtml: r.body_html,
-    sourceUrl: r.source_url,
-    backLink: r.back_link,
-    hash: r.hash,
-    createdAt: r.created_at,
-    visible: r.published === 1 && r.published_at <= now,
-  };
-}
+export const latestInTerm = (a: Archive, kind: TermKind, key: string, q: PageQuery) =>
+  pageAcross(a, q, (db, qq) => one.latestInTerm(db, kind, key, qq));
 
-function toVersion(r: PageRow | null): PageVersion {
-  const keys = r?.keys ?? "";
-  return {
-    count: r?.n ?? 0,
-    lastModified: Math.max(r?.u ?? 0, r?.pub ?? 0),
-    items: `${r?.pub ?? 0}:${keys}`,
-    cursors: keys
-      ? keys.split(",").map((k) => {
-          const dot = k.indexOf(".");
-          return { publishedAt: Number(k.slice(0, dot)), id: Number(k.slice(dot + 1)) };
-        })
-      : [],
-  };
-}
-
-/** Keyset bounds: (publishedAt, id) strictly below the cursor, or everything up to now. */
-function bounds(q: { before?: Cursor | null; now: number }): [number, number] {
-  return q.before ? [q.before.publishedAt, q.before.id] : [q.now + 1, 0];
-}
-
-/** The window's parameters: min, max, and its start (no start: after now, so the count is 0). */
-const windowParams = (w: PageWindow): [number, number, number] => [w.min, w.max, w.since ?? w.now + 1];
-
-const cursorId = (id: number) => id || Number.MAX_SAFE_INTEGER;
-
-/** Newest visible posts across the site (partial index posts_published_time). */
-export async function latestPosts(db: Db, q: PageQuery): Promise<PostSummary[]> {
-  const [t, id] = bounds(q);
-  const { results } = await db.prepare(QUERIES.latest).bind(q.now, t, cursorId(id), q.limit).all<SummaryRow>();
-  return results.map(toSummary);
-}
-
-/** Newest visible posts of one category, raw categories string or tag (post_terms primary key range). */
-export async function latestInTerm(db: Db, kind: TermKind, key: string, q: PageQuery): Promise<PostSummary[]> {
-  const [t, id] = bounds(q);
-  const { results } = await db.prepare(QUERIES.inTerm).bind(kind, key, q.now, t, cursorId(id), q.limit).all<SummaryRow>();
-  return results.map(toSummary);
-}
-
-/** The version of a page of the whole site: one small indexed query, no bodies. */
-export async function sitePageVersion(db: Db, w: PageWindow): Promise<PageVersion> {
-  const [t, id] = bounds(w);
-  return toVersion(
-    await db
-      .prepare(QUERIES.sitePage)
-      .bind(w.now, t, cursorId(id), ...windowParams(w))
-      .first<PageRow>(),
-  );
-}
-
-/**
- * The category / raw string / tag named `key` (the first of `kinds` that exists) and the version of
- * one page of it, in one statement. `term` is null when no such name exists.
- */
-export async function termPageVersion(
-  db: Db,
-  kinds: TermKind[],
-  key: string,
-  w: PageWindow,
-): Promise<{ term: Term | null; version: PageVersion }> {
-  const [t, id] = bounds(w);
-  const [k1, k2] = [kinds[0] ?? "c", kinds[1] ?? kinds[0] ?? "c"];
-  const row = await db
-    .prepare(QUERIES.termPage)
-    .bind(key, k1, k2, w.now, t, cursorId(id), ...windowParams(w))
-    .first<PageRow & { term: string | null }>();
-  let term: Term | null = null;
-  if (row?.term) {
-    const [kind, tkey, name, label] = JSON.parse(row.term) as [TermKind, string, string, string];
-    term = { kind, key: tkey, name, label };
-  }
-  return { term, version: toVersion(row) };
-}
-
-export async function postBySlug(db: Db, slug: string, now: number): Promise<Post | null> {
-  const r = await db.prepare(QUERIES.bySlug).bind(slug).first<PostRow>();
-  return r ? toPost(r, now) : null;
-}
-
-/** The file a stored post (visible or not) came from, and its path; null when no post has the slug. */
-export async function fileOfSlug(db: Db, slug: string): Promise<{ file: string | null; path: string } | null> {
-  return db.prepare(QUERIES.fileOfSlug).bind(slug).first<{ file: string | null; path: string }>();
-}
-
-/** The database's epoch and change-log head (db/statements TARGET_STATE). */
-export async function targetState(db: Db): Promise<string | null> {
-  const row = await db.prepare(TARGET_STATE.sql).first<{ state: string | null }>();
-  return row?.state ?? null;
-}
-
-/** The stored hash of each of `slugs` that is stored. */
-export async function hashesOf(db: Db, slugs: string[]): Promise<Record<string, string>> {
-  const { results } = await db.prepare(QUERIES.hashesOf).bind(JSON.stringify(slugs)).all<{ slug: string; hash: string }>();
-  return Object.fromEntries(results.map((r) => [r.slug, r.hash]));
-}
-
-/** A post by its canonical path (posts with their own `permalink:`). */
-export async function postByPath(db: Db, path: string, now: number): Promise<Post | null> {
-  const r = await db.prepare(QUERIES.byPath).bind(path).first<PostRow>();
-  return r ? toPost(r, now) : null;
-}
-
-/** The post a share code names: its slug and path, and whether it is visible now (hidden posts must not fall back elsewhere). */
-export async function postByInfoCode(
-  db: Db,
-  code: string,
-  now: number,
-): Promise<{ slug: string; path: string; visible: boolean } | null> {
-  const { results } = await db.prepare(QUERIES.byInfoCode).bind(code, now).all<{ slug: string; path: string; visible: number }>();
-  const r = results.find((x) => x.visible === 1) ?? results[0];
-  return r ? { slug: r.slug, path: r.path, visible: r.visible === 1 } : null;
-}
-
-/**
- * The category or raw categories string called `key` (a category first) while it has a visible
- * post: redirects and 404 hints never lead to an empty page.
- */
-export async function liveCategory(db: Db, key: string, now: number): Promise<Term | null> {
-  return db.prepare(QUERIES.liveTerm).bind(key, "c", "r", now).first<Term>();
-}
-
-/** Every category or tag with a visible post, by key. */
-export async function listTerms(db: Db, kind: TermKind, now: number): Promise<Term[]> {
-  const { results } = await db.prepare(QUERIES.terms).bind(kind, now).all<Term>();
-  return results;
-}
-
-/** Oldest and newest visible instants, for the sitemap index (two index probes). */
-export async function timeSpan(db: Db, now: number): Promise<{ first: number; last: number } | null> {
-  const r = await db.prepare(QUERIES.timeSpan).bind(now).first<{ first: number | null; last: number | null }>();
-  if (!r || r.first === null || r.last === null) return null;
-  return { first: r.first, last: r.last };
-}
-
-/** Paths of visible posts in [from, to), oldest first (a sitemap page). */
-export async function pathsBetween(
-  db: Db,
-  from: number,
-  to: number,
-  limit: number,
-): Promise<{ path: string; updatedAt: number }[]> {
-  const { results } = await db.prepare(QUERIES.sitemapPage).bind(from, to, limit).all<{ path: string; updated_at: number }>();
-  return results.map((r) => ({ path: r.path, updatedAt: r.updated_at }));
-}
-
-/** True when any of `tags` changed at or after `since` (epoch ms): one index probe per tag. */
-export async function changedSince(db: Db, tags: string[], since: number): Promise<boolean> {
-  if (!tags.length) return false;
-  if (tags.length > MAX_TAGS) return true; // cannot tell cheaply: treat as changed
-  const params: (string | number | null)[] = Array.from({ length: MAX_TAGS }, (_, i) => tags[i] ?? null);
-  params.push(since);
-  const row = await db
-    .prepare(QUERIES.changedSince)
-    .bind(...params)
-    .first<{ changed: number }>();
-  return row !== null;
-}
-
-export interface Change {
-  seq: number;
-  tag: string;
-  at: number;
-}
-
-/** The newest change's sequence number (0 when the log is empty). */
-export async function changeHead(db: Db): Promise<number> {
-  return (await db.prepare(QUERIES.changeHead).first<{ seq: number | null }>())?.seq ?? 0;
-}
-
-/** The change log after sequence number `seq`, oldest first. */
-export async function changesAfter(db: Db, seq: number, limit: number): Promise<Change[]> {
-  const { results } = await db.prepare(QUERIES.changesAfter).bind(seq, limit).all<Change>();
-  return results;
-}
-
-/** A feed's item: the fields of its entry, its stored fragment in the feed's format, and its body when it goes in full. */
-export interface FeedRow extends PostSummary {
-  createdAt: number;
-  fragment: string | null;
-  fragmentKey: string | null;
-  fragmentBytes: number | null;
-  bodyHtml: string | null;
-}
-
-interface FeedSqlRow {
-  id: number;
-  slug: string;
-  title: string;
-  path: string;
-  published_at: number;
-  updated_at: number;
-  created_at: number;
-  summary: string;
-  categories: string;
-  tags: string;
-  first_image: string | null;
-  feed_key: string | null;
-  fragment: string | null;
-  fragment_bytes: number | null;
-  body_html: string | null;
-}
-
-const FEED_SQL: Record<"site" | "term", Record<FeedFormat, string>> = {
-  site: { atom: QUERIES.siteFeedAtom, rss: QUERIES.siteFeedRss, json: QUERIES.siteFeedJson },
-  term: { atom: QUERIES.termFeedAtom, rss: QUERIES.termFeedRss, json: QUERIES.termFeedJson },
-};
-
-/**
- * The newest `q.limit` visible items of the site (kind null) or a term, with the stored fragment of
- * `format`, and bodies for the items at and above `fullUntil` (the cursor of the last one that goes
- * in full; null: none). One indexed query.
- */
-export async function feedRows(
-  db: Db,
+export function feedRows(
+  a: Archive,
   format: FeedFormat,
   term: { kind: TermKind; key: string } | null,
   q: PageQuery,
   fullUntil: Cursor | null,
 ): Promise<FeedRow[]> {
-  const [t, id] = bounds(q);
-  const [ft, fid] = fullUntil ? [fullUntil.publishedAt, fullUntil.id] : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-  const stmt = term
-    ? db.prepare(FEED_SQL.term[format]).bind(term.kind, term.key, q.now, t, cursorId(id), q.limit, ft, fid)
-    : db.prepare(FEED_SQL.site[format]).bind(q.now, t, cursorId(id), q.limit, ft, fid);
-  const { results } = await stmt.all<FeedSqlRow>();
-  return results.map(toFeedRow);
+  return pageAcross(a, q, (db, qq) => one.feedRows(db, format, term, qq, fullUntil));
+}
+
+const EMPTY: PageVersion = { count: 0, lastModified: 0, items: "0:", cursors: [] };
+
+function join(a: PageVersion, b: PageVersion): PageVersion {
+  if (!a.count) return b;
+  if (!b.count) return a;
+  return {
+    count: a.count + b.count,
+    lastModified: Math.max(a.lastModified, b.lastModified),
+    items: `${a.items},${b.items.slice(b.items.indexOf(":") + 1)}`,
+    cursors: [...a.cursors, ...b.cursors],
+  };
 }
 
 /**
- * A feed row: plain fields, but categories and tags parsed only when an entry is rendered now (its
- * stored fragment missing or stale), so a thousand-item feed does not parse two thousand JSON
- * arrays it never uses.
+ * A windowed page across databases. A database's part is complete, and the walk stops, unless
+ * it ran out: fewer than `max` items, and either fewer than `min` or a window reaching past it.
  */
-class FeedRowView implements FeedRow {
-  // `declare`: fields assigned in the constructor, not defined first (define semantics cost per row).
-  declare readonly id: number;
-  declare readonly slug: string;
-  declare readonly title: string;
-  declare readonly path: string;
-  declare readonly publishedAt: number;
-  declare readonly updatedAt: number;
-  declare readonly createdAt: number;
-  declare readonly summary: string;
-  declare readonly firstImage: string | null;
-  declare readonly fragment: string | null;
-  declare readonly fragmentKey: string | null;
-  declare readonly fragmentBytes: number | null;
-  declare readonly bodyHtml: string | null;
-  declare private readonly raw: FeedSqlRow;
-  declare private parsed?: { categories: string[]; tags: string[] };
-  constructor(r: FeedSqlRow) {
-    this.id = r.id;
-    this.slug = r.slug;
-    this.title = r.title;
-    this.path = r.path;
-    this.publishedAt = r.published_at;
-    this.updatedAt = r.updated_at;
-    this.createdAt = r.created_at;
-    this.summary = r.summary;
-    this.firstImage = r.first_image;
-    this.fragment = r.fragment;
-    this.fragmentKey = r.feed_key;
-    this.fragmentBytes = r.fragment_bytes ?? null;
-    this.bodyHtml = r.body_html ?? null;
-    this.raw = r;
+async function windowAcross(
+  a: Archive,
+  w: PageWindow,
+  read: (s: Shard<Db>, w: PageWindow) => Promise<PageVersion | null>,
+): Promise<PageVersion> {
+  let page = EMPTY;
+  for (const s of older(a, w.before, w.now)) {
+    const got = page.count;
+    const part = await read(s, { ...w, min: Math.max(0, w.min - got), max: w.max - got });
+    if (part === null) continue;
+    page = join(page, part);
+    const ranOut = part.count < w.max - got && (part.count < w.min - got || (w.since ?? w.now + 1) < s.from);
+    if (!ranOut) break;
   }
-  private terms() {
-    this.parsed ??= { categories: list(this.raw.categories), tags: list(this.raw.tags) };
-    return this.parsed;
-  }
-  get categories(): string[] {
-    return this.terms().categories;
-  }
-  get tags(): string[] {
-    return this.terms().tags;
-  }
+  return page;
 }
 
-const toFeedRow = (r: FeedSqlRow): FeedRow => new FeedRowView(r);
-
-/** The terms (with their names) that cache tags `kind:key` stand for; unknown ones are left out. */
-export async function termsByKey(db: Db, keys: [TermKind, string][]): Promise<Term[]> {
-  if (!keys.length) return [];
-  const { results } = await db.prepare(QUERIES.termsByKey).bind(JSON.stringify(keys)).all<Term>();
-  return results;
-}
+export const sitePageVersion = (a: Archive, w: PageWindow) => windowAcross(a, w, (s, ww) => one.sitePageVersion(s.db, ww));
 
 /**
- * The posts with each category spelled as its source is named (`Techweb` → `TechWeb` when the
- * first post of that source said so): one source, one link. Names not stored stay as written.
+ * The term named `key` (the first of `kinds` the newest database knowing it has) and one page of
+ * it across databases; older databases are asked for the same kind.
  */
-export async function withCategoryNames<T extends { categories: string[] }>(db: Db, posts: T[]): Promise<T[]> {
-  const keys = [...new Set(posts.flatMap((p) => p.categories.map(termKey)))];
-  if (!keys.length) return posts;
-  const names = new Map(
-    (
-      await termsByKey(
-        db,
-        keys.map((k) => ["c", k]),
-      )
-    ).map((t) => [t.key, t.name]),
-  );
+export async function termPageVersion(
+  a: Archive,
+  kinds: TermKind[],
+  key: string,
+  w: PageWindow,
+): Promise<{ term: Term | null; version: PageVersion }> {
+  let term: Term | null = null;
+  const version = await windowAcross(a, w, async (s, ww) => {
+    const r = await one.termPageVersion(s.db, term ? [term.kind] : kinds, key, ww);
+    if (!r.term) return null;
+    term ??= r.term;
+    return r.version;
+  });
+  // A name only older databases know still names its term when this page has none of its posts.
+  if (!term && a.shards.length > 1) {
+    for (const s of older(a, null, w.now)) {
+      const r = await one.termPageVersion(s.db, kinds, key, { ...w, min: 0, max: 0 });
+      if (r.term) return { term: r.term, version };
+    }
+  }
+  return { term, version };
+}
+
+/** A post by its path: the database of the path's date (or the two around it), then the routing table. */
+export async function postByPath(a: Archive, path: string, now: number): Promise<Post | null> {
+  if (a.shards.length === 1) return one.postByPath((a.shards[0] as Shard<Db>).db, path, now);
+  const day = dayOfPath(path);
+  const near = day ? shardsNearDay(a.shards, day, a.timeZone) : [];
+  const found = await firstOf(near, (db) => one.postByPath(db, path, now));
+  if (found) return found;
+  const s = await routed(a, routeKey.path(path));
+  return s && !near.includes(s) ? one.postByPath(s.db, path, now) : null;
+}
+
+/** A post by its slug, as a path dated `day` names it: the database of that day, or the two around it. */
+export async function postByDatedSlug(a: Archive, slug: string, day: string, now: number): Promise<Post | null> {
+  return firstOf(shardsNearDay(a.shards, day, a.timeZone), (db) => one.postBySlug(db, slug, now));
+}
+
+/** The post a share code names: the database of the code's date (or the two around it), then the routing table. */
+export async function postByInfoCode(
+  a: Archive,
+  code: string,
+  now: number,
+): Promise<{ slug: string; path: string; visible: boolean } | null> {
+  if (a.shards.length === 1) return one.postByInfoCode((a.shards[0] as Shard<Db>).db, code, now);
+  const day = dayOfCode(code);
+  const near = day ? shardsNearDay(a.shards, day, a.timeZone) : [];
+  const found = await firstOf(near, (db) => one.postByInfoCode(db, code, now));
+  if (found) return found;
+  const s = await routed(a, routeKey.code(code));
+  return s && !near.includes(s) ? one.postByInfoCode(s.db, code, now) : null;
+}
+
+/** The category or raw string `key` while it has a visible post, in any database (asked at once). */
+export const liveCategory = (a: Archive, key: string, now: number) => firstOf(a.shards, (db) => one.liveCategory(db, key, now));
+
+/** Every category or tag with a visible post; a name known to several databases is spelled as the oldest first wrote it. */
+export async function listTerms(a: Archive, kind: TermKind, now: number): Promise<Term[]> {
+  if (a.shards.length === 1) return one.listTerms((a.shards[0] as Shard<Db>).db, kind, now);
+  const all = await Promise.all(a.shards.map((s) => one.listTerms(s.db, kind, now)));
+  const byKey = new Map<string, Term>();
+  for (const list of all) for (const t of list) byKey.set(t.key, t);
+  return [...byKey.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+/** Posts with each category spelled as its source is named, from the databases that hold them. */
+export async function withCategoryNames<T extends { categories: string[]; publishedAt: number }>(
+  a: Archive,
+  posts: T[],
+): Promise<T[]> {
+  const dbs = [...new Set(posts.map((p) => shardAt(a.shards, p.publishedAt)))];
+  if (dbs.length <= 1) return one.withCategoryNames((dbs[0] ?? (a.shards[0] as Shard<Db>)).db, posts);
+  const keys = [...new Set(posts.flatMap((p) => p.categories.map(termKey)))].map((k): [TermKind, string] => ["c", k]);
+  const names = new Map<string, string>();
+  for (const s of dbs.reverse())
+    for (const t of await one.termsByKey(s.db, keys)) if (!names.has(t.key)) names.set(t.key, t.name);
   return posts.map((p) => ({ ...p, categories: p.categories.map((c) => names.get(termKey(c)) ?? c) }));
 }
 
-/** Published posts strictly older than `before`, newest first, as feeds read them (without bodies). */
-export async function entriesPage(db: Db, before: Cursor, limit: number): Promise<FeedRow[]> {
-  const { results } = await db.prepare(QUERIES.entriesPage).bind(before.publishedAt, before.id, limit).all<FeedSqlRow>();
-  return results.map(toFeedRow);
+/** True when any of `tags` changed at or after `since` in any database. */
+export async function changedSince(a: Archive, tags: string[], since: number): Promise<boolean> {
+  return (await Promise.all(a.shards.map((s) => one.changedSince(s.db, tags, since)))).some(Boolean);
+}
+
+/** The stored file and path of a slug in whichever database holds it (asked at once). */
+export const fileOfSlug = (a: Archive, slug: string) => firstOf(a.shards, (db) => one.fileOfSlug(db, slug));
+
+/** The stored hash of each of `slugs`, from every database. */
+export async function hashesOf(a: Archive, slugs: string[]): Promise<Record<string, string>> {
+  const parts = await Promise.all(a.shards.map((s) => one.hashesOf(s.db, slugs)));
+  return Object.assign({}, ...parts);
+}
+
+/** Every database's epoch and change-log head, as one text: it changes when any of them is written. */
+export async function targetState(a: Archive): Promise<string | null> {
+  const states = await Promise.all(a.shards.map((s) => one.targetState(s.db)));
+  return states.some((x) => x === null) ? null : states.join("|");
+}
+
+/** Visible posts per UTC day (days since the epoch), oldest first, summed over every database. */
+export async function dayCounts(a: Archive, now: number): Promise<{ day: number; n: number }[]> {
+  const byDay = new Map<number, number>();
+  for (const list of await Promise.all(older(a, null, now).map((s) => one.dayCounts(s.db, now)))) {
+    for (const { day, n } of list) byDay.set(day, (byDay.get(day) ?? 0) + n);
+  }
+  return [...byDay].sort((x, y) => x[0] - y[0]).map(([day, n]) => ({ day, n }));
+}
+
+/**
+ * Paths of visible posts in [from, to) up to `now`, oldest first, `limit` from the `offset`th,
+ * over the databases the range spans (oldest first; each one's count skips it when the offset
+ * lies beyond it).
+ */
+export async function pathsBetween(
+  a: Archive,
+  range: { from: number; to: number; now: number },
+  limit: number,
+  offset: number,
+): Promise<{ path: string; updatedAt: number }[]> {
+  const spans = a.shards.filter((s) => s.from < range.to && s.to > range.from).reverse();
+  const out: { path: string; updatedAt: number }[] = [];
+  let skip = offset;
+  for (const [i, s] of spans.entries()) {
+    const last = i === spans.length - 1;
+    if (skip > 0 && !last) {
+      const n = await one.countBetween(s.db, range);
+      if (skip >= n) {
+        skip -= n;
+        continue;
+      }
+    }
+    out.push(...(await one.pathsBetween(s.db, range, limit - out.length, skip)));
+    skip = 0;
+    if (out.length >= limit) break;
+  }
+  return out;
 }

@@ -24,7 +24,6 @@ export const posts = sqliteTable(
     categoriesRaw: text("categories_raw").notNull(),
     /** JSON array of tags */
     tags: text("tags").notNull(),
-    bodyMd: text("body_md").notNull(),
     bodyHtml: text("body_html").notNull(),
     summary: text("summary").notNull(),
     firstImage: text("first_image"),
@@ -111,4 +110,14 @@ export const cacheChanges = sqliteTable(
 export const state = sqliteTable("state", {
   name: text("name").primaryKey(),
   value: integer("value").notNull(),
+});
+
+/**
+ * The archive's routing table, in the primary database only (src/db/archive.ts): a post's path or
+ * share code whose date does not lead to the database holding the post (a `permalink:` without a
+ * date, a code dated days away from its post), and that database's binding.
+ */
+export const archiveRoutes = sqliteTable("archive_routes", {
+  key: text("key").primaryKey(),
+  shard: text("shard").notNull(),
 });

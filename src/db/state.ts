@@ -4,7 +4,7 @@
  * purger, the WebSub notifier and the entry backfill have got), in the
  * `state` table.
  */
-import type { Db } from "./repository";
+import type { Db } from "./reads";
 import type { Statement } from "./statements";
 
 export async function readState(db: Db, name: string): Promise<number | null> {

@@ -155,7 +155,7 @@ const BATCH_POSTS = 1000;
 
 const approxBytes = (p: StoredPost) =>
   // UTF-16 length × 3 bounds the UTF-8 size; the bodies dominate.
-  (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length) * 3 +
+  (p.bodyHtml.length + p.summary.length + p.title.length) * 3 +
   ((p.feed?.atom.length ?? 0) + (p.feed?.rss.length ?? 0) + (p.feed?.json.length ?? 0)) * 3 +
   1000;
 

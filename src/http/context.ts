@@ -7,6 +7,10 @@
 import { createMiddleware } from "hono/factory";
 import { readConfig, type SiteConfig } from "../config";
 import { withDeadline } from "../db/deadline";
+import { bindingsOf, type Shard } from "../db/archive";
+import type { WriteTarget } from "../db/archive-sync";
+import type { Archive } from "../db/repository";
+import { d1Executor } from "../db/sync";
 import type { AppEnv } from "../env";
 
 /** A hung replica must become a quick 503 (or the stale edge copy), not a hung reader (docs/security.md). */
@@ -45,6 +49,38 @@ export function configForRequest(config: SiteConfig, url: string): SiteConfig {
   return local;
 }
 
+/**
+ * Every database of the archive as a read session whose queries have a deadline. Reads tolerate
+ * replica lag of a few seconds: news pages are cached for a minute anyway. A session costs
+ * nothing until it is asked something.
+ */
+export function readArchive(env: Env, config: SiteConfig): Archive {
+  const shards = bindingsOf<D1Database>(env as unknown as Record<string, unknown>, config.archive, config.timeZone);
+  return {
+    timeZone: config.timeZone,
+    shards: shards.map((s) => ({
+      ...s,
+      db: withDeadline(s.db.withSession ? s.db.withSession("first-unconstrained") : s.db, QUERY_DEADLINE_MS),
+    })),
+  };
+}
+
+/** The archive's D1 bindings themselves (writes, and the Cron Trigger's jobs), newest first. */
+export function archiveBindings(env: Env): Shard<D1Database>[] {
+  const config = configFor(env);
+  return bindingsOf<D1Database>(env as unknown as Record<string, unknown>, config.archive, config.timeZone);
+}
+
+/** The archive as the write path's target (db/archive-sync). */
+export function writeTarget(env: Env): WriteTarget {
+  const config = configFor(env);
+  return {
+    shards: archiveBindings(env).map((s) => ({ ...s, db: d1Executor(s.db) })),
+    timeZone: config.timeZone,
+    maxBytes: config.archiveMaxBytes,
+  };
+}
+
 // Cloudflare sets cf-ray at the edge, but under `wrangler dev` (or behind another proxy) it is
 // client input that is echoed in a header and on error pages: only a plausible ray id is trusted.
 const RAY = /^[0-9a-f]{16}(?:-[A-Z]{3,4})?$/;
@@ -57,9 +93,7 @@ export const requestContext = (renderVersion: string) =>
     c.set("requestId", requestId);
     c.set("now", Date.now());
     c.set("config", configForRequest(configFor(c.env), c.req.url));
-    // Reads tolerate replica lag of a few seconds: news pages are cached for a minute anyway.
-    const session = c.env.DB.withSession ? c.env.DB.withSession("first-unconstrained") : c.env.DB;
-    c.set("db", withDeadline(session, QUERY_DEADLINE_MS));
+    c.set("db", readArchive(c.env, c.get("config")));
     await next();
     c.header("X-Request-Id", requestId);
   });

@@ -13,7 +13,7 @@
  * its changes for the next run. Until then the edge's own freshness bounds
  * staleness (src/http/policies.ts).
  */
-import { changesAfter, type Db } from "../db/repository";
+import { changesAfter, type Db } from "../db/reads";
 import { readState, writeState } from "../db/state";
 import { wireTag } from "./tags";
 

@@ -21,7 +21,7 @@ export function entriesAtWrite(site: SiteConfig, posts: PostRecord[], now: numbe
     if (!feed) return null;
     // UTF-16 length × 3 bounds UTF-8 bytes: nearly every post is clearly small without counting exactly.
     const extra = (feed.atom.length + feed.rss.length + feed.json.length) * 3;
-    const bound = (p.bodyMd.length + p.bodyHtml.length + p.summary.length + p.title.length + p.path.length) * 3 + 4000;
+    const bound = (p.bodyHtml.length + p.summary.length + p.title.length + p.path.length) * 3 + 4000;
     const exact = () => rowBytes(p) + utf8Length(feed.atom) + utf8Length(feed.rss) + utf8Length(feed.json);
     return bound + extra <= MAX_ROW_BYTES || exact() <= MAX_ROW_BYTES ? feed : null;
   });

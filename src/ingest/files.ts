@@ -5,13 +5,14 @@
  * one batch claiming a slug are both refused, and so is a file whose slug a
  * stored post from another file holds; the rest are parsed by src/content,
  * get their feed entries when inside the feed window, and are written by
- * src/db/sync (unchanged ones not at all). Every refusal says why and what
+ * src/db/archive-sync into their databases (unchanged ones not at all). Every refusal says why and what
  * kind it is, so the API can answer with the right status.
  */
 import type { SiteConfig } from "../config";
 import { parseFilename } from "../content/permalink";
 import { type ParseContext, parsePost } from "../content/post";
-import { type Conflict, conflictReason, type Executor, type Outcome, planPosts, syncPosts } from "../db/sync";
+import { planArchive, syncArchive, type WriteTarget } from "../db/archive-sync";
+import { type Conflict, conflictReason, type Outcome } from "../db/sync";
 import type { StoredPost } from "../db/statements";
 import { fragmentsToStore } from "../feeds";
 import { entriesAtWrite } from "./entries";
@@ -23,8 +24,8 @@ export interface IncomingFile {
   bytes: Uint8Array;
 }
 
-/** Why a file was refused: decides the API's status (400, 409, 413, 415, 422, 503). */
-export type Refusal = "name" | "duplicate" | "conflict" | "too-large" | "not-text" | "content" | "database";
+/** Why a file was refused: decides the API's status (400, 409, 413, 415, 422, 503, 507). */
+export type Refusal = "name" | "duplicate" | "conflict" | "too-large" | "not-text" | "content" | "database" | "full";
 
 export interface FileResult {
   file: string;
@@ -68,7 +69,7 @@ export interface IngestOptions {
 
 /** Publishes `files` (one batch); results in the order given, and the seed's report of them. */
 export async function ingestFiles(
-  db: Executor,
+  db: WriteTarget,
   files: IncomingFile[],
   opts: IngestOptions,
 ): Promise<{ report: Report; results: FileResult[] }> {
@@ -131,9 +132,10 @@ export async function ingestFiles(
   const withEntries = posts.map((p, i) => ({ ...p, feed: entries[i] ?? null }));
   const onConflict = (c: Conflict) => refuse(indexOf.get(c.slug) as number, "conflict", conflictReason(c));
   const outcome = opts.dryRun
-    ? await planPosts(db, withEntries, onConflict)
-    : await syncPosts(db, withEntries, opts.now, {
+    ? await planArchive(db, withEntries, onConflict)
+    : await syncArchive(db, withEntries, opts.now, {
         onConflict,
+        onFull: (slug, reason) => refuse(indexOf.get(slug) as number, "full", reason),
         onError: (slug, err) =>
           refuse(
             indexOf.get(slug) as number,

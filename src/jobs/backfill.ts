@@ -11,7 +11,7 @@
  */
 import type { SiteConfig } from "../config";
 import { fnv1a } from "../content/text";
-import { type Db, entriesPage } from "../db/repository";
+import { type Db, entriesPage } from "../db/reads";
 import { readState, stateWrite } from "../db/state";
 import { storeFeedEntries } from "../db/statements";
 import { d1Executor } from "../db/sync";

@@ -6,7 +6,7 @@
  * the WebSub notifier pick them up from the change log like any change.
  */
 import { recordDue } from "../db/changes";
-import type { Db } from "../db/repository";
+import type { Db } from "../db/reads";
 import { readState, stateWrite } from "../db/state";
 import { d1Executor } from "../db/sync";
 

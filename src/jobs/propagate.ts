@@ -9,7 +9,7 @@
  * seconds and the Cron Trigger catches whatever that left.
  */
 import type { SiteConfig } from "../config";
-import { changeHead, type Db } from "../db/repository";
+import { changeHead, type Db } from "../db/reads";
 import { claimTurn, readState } from "../db/state";
 import { PURGED, propagateChanges } from "../http/purge";
 import { notifyHub } from "./websub";
@@ -63,13 +63,15 @@ export const AFTER_WRITE_INTERVAL_MS = 15_000;
 
 /** After an API write: propagate now unless another request did within the interval (the Cron Trigger follows anyway). */
 export async function propagateAfterWrite(
-  db: Db,
+  dbs: Db[],
   config: SiteConfig,
   cache: CacheContext | undefined,
   log: Log,
   now: number,
 ): Promise<void> {
-  if (!cache && !config.websubHub) return;
-  if (!(await claimTurn(db, "after_write_at", now, AFTER_WRITE_INTERVAL_MS))) return;
-  await propagate(db, config, cache, log, { purgeCalls: 1 });
+  const [primary] = dbs;
+  if ((!cache && !config.websubHub) || !primary) return;
+  // The turn is the primary database's: one claim whichever database the write went to.
+  if (!(await claimTurn(primary, "after_write_at", now, AFTER_WRITE_INTERVAL_MS))) return;
+  for (const db of dbs) await propagate(db, config, cache, log, { purgeCalls: 1 });
 }

@@ -10,7 +10,7 @@
  */
 import type { SiteConfig } from "../config";
 import { SITE_TAG } from "../db/changes";
-import { changesAfter, type Db, type TermKind, termsByKey } from "../db/repository";
+import { changesAfter, type Db, type TermKind, termsByKey } from "../db/reads";
 import { readState, writeState } from "../db/state";
 import { type FeedFormat, feedHref, jekyllCategoryFeedHref, jekyllTagFeedHref } from "../urls";
 

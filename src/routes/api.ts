@@ -15,18 +15,20 @@
  */
 import type { Context, Handler } from "hono";
 import { MAX_ROW_BYTES } from "../content/post";
-import { fileOfSlug, hashesOf, targetState } from "../db/repository";
+import { fileOfSlug } from "../db/reads";
+import { hashesOf, targetState } from "../db/repository";
 import { deletePost } from "../db/statements";
 import { conflictReason, d1Executor } from "../db/sync";
 import type { AppEnv } from "../env";
 import { badName, type FileResult, type IncomingFile, ingestFiles, type Refusal } from "../ingest/files";
-import { configFor } from "../http/context";
+import { archiveBindings, configFor, writeTarget } from "../http/context";
 import { type Log, propagateAfterWrite } from "../jobs/propagate";
 import { parseFilename } from "../content/permalink";
 
 type Ctx = Context<AppEnv>;
 
-const STATUS: Record<Refusal, 400 | 409 | 413 | 415 | 422 | 503> = {
+const STATUS: Record<Refusal, 400 | 409 | 413 | 415 | 422 | 503 | 507> = {
+  full: 507,
   name: 400,
   duplicate: 409,
   conflict: 409,
@@ -83,7 +85,10 @@ const log: Log = (level, msg, extra = {}) =>
 /** Changed tags to Workers Cache and feeds to the WebSub hub, now, in the background. */
 function afterWrite(c: Ctx): void {
   const cache = (c.executionCtx as Partial<ExecutionContext>).cache;
-  c.executionCtx.waitUntil(propagateAfterWrite(c.env.DB, configFor(c.env), cache, log, Date.now()));
+  // The primary first (it holds the turn), then the others, newest first.
+  const dbs = archiveBindings(c.env).map((s) => s.db);
+  dbs.sort((a, b) => (a === c.env.DB ? -1 : b === c.env.DB ? 1 : 0));
+  c.executionCtx.waitUntil(propagateAfterWrite(dbs, configFor(c.env), cache, log, Date.now()));
 }
 
 function fileBody(c: Ctx, r: FileResult) {
@@ -104,7 +109,7 @@ export const putPost: Handler<AppEnv> = async (c) => {
   }
   const bytes = await readLimited(c.req.raw, MAX_ROW_BYTES);
   if (!bytes) return fail(c, 413, `a post file may be at most ${MAX_ROW_BYTES} bytes (D1's limit for one row)`);
-  const { results } = await ingestFiles(d1Executor(c.env.DB), [{ name, bytes }], {
+  const { results } = await ingestFiles(writeTarget(c.env), [{ name, bytes }], {
     site: configFor(c.env),
     now: Date.now(),
   });
@@ -140,7 +145,7 @@ export const postPosts: Handler<AppEnv> = async (c) => {
   if (files.length > config.ingestMaxFiles) {
     return fail(c, 413, `a request may carry at most ${config.ingestMaxFiles} files (INGEST_MAX_FILES); it had ${files.length}`);
   }
-  const { report } = await ingestFiles(d1Executor(c.env.DB), files, { site: config, now: Date.now(), dryRun });
+  const { report } = await ingestFiles(writeTarget(c.env), files, { site: config, now: Date.now(), dryRun });
   if (!dryRun && report.inserted + report.updated > 0) afterWrite(c);
   return c.json(report, 200, noStore);
 };
@@ -150,10 +155,18 @@ export const deletePostFile: Handler<AppEnv> = async (c) => {
   const why = badName(name);
   if (why) return fail(c, 400, why);
   const { slug } = parseFilename(name);
-  const stored = await fileOfSlug(c.env.DB, slug);
-  if (!stored) return fail(c, 404, `no stored post has the slug "${slug}" of ${name}`);
-  if (stored.file && stored.file !== name) return fail(c, 409, conflictReason({ slug, storedFile: stored.file }));
-  await d1Executor(c.env.DB).batch(deletePost(slug));
+  // Whichever database holds it (its date decides, and the file's name may not carry that date).
+  const holders = (
+    await Promise.all(archiveBindings(c.env).map(async (s) => ({ s, stored: await fileOfSlug(s.db, slug) })))
+  ).filter((h) => h.stored !== null);
+  const mine = holders.filter((h) => !h.stored?.file || h.stored.file === name);
+  if (!mine.length) {
+    const other = holders[0]?.stored?.file;
+    if (other) return fail(c, 409, conflictReason({ slug, storedFile: other }));
+    return fail(c, 404, `no stored post has the slug "${slug}" of ${name}`);
+  }
+  for (const h of mine) await d1Executor(h.s.db).batch(deletePost(slug));
+  const stored = mine[0]?.stored as { path: string };
   afterWrite(c);
   return c.json({ status: "deleted", url: `${c.get("config").siteUrl}${stored.path}`, warnings: [], reason: null }, 200, noStore);
 };
@@ -168,7 +181,9 @@ export const postHashes: Handler<AppEnv> = async (c) => {
   if (!Array.isArray(slugs) || slugs.some((s) => typeof s !== "string"))
     return fail(c, 400, '"slugs" must be an array of strings');
   if (slugs.length > MAX_HASH_SLUGS) return fail(c, 413, `at most ${MAX_HASH_SLUGS} slugs a request`);
-  const [hashes, state] = await Promise.all([hashesOf(c.env.DB, slugs as string[]), targetState(c.env.DB)]);
+  // The databases themselves, not read sessions: a replica's older state would only cost re-reads, but this is cheap.
+  const archive = { shards: archiveBindings(c.env), timeZone: configFor(c.env).timeZone };
+  const [hashes, state] = await Promise.all([hashesOf(archive, slugs as string[]), targetState(archive)]);
   return c.json({ hashes, state }, 200, noStore);
 };
 

@@ -9,7 +9,7 @@
  */
 import type { Context } from "hono";
 import { postTag, termTag } from "../db/changes";
-import { liveCategory, type Post, postByPath, postBySlug, withCategoryNames } from "../db/repository";
+import { liveCategory, type Post, postByDatedSlug, postByPath, withCategoryNames } from "../db/repository";
 import type { AppEnv } from "../env";
 import { cachedRoute } from "../http/cached-route";
 import { ARTICLE } from "../http/policies";
@@ -19,7 +19,7 @@ import { renderArticle } from "../views/article";
 import { decodeSegment, termKey } from "./params";
 
 /** `.html` is optional: static hosts also answered the extension-less form. */
-const DATED = /\/\d{4}\/\d{2}\/\d{2}\/([^/]+?)(?:\.html)?$/;
+const DATED = /\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+?)(?:\.html)?$/;
 const BACK_LINK = /^\/([^/]+)\/$/;
 
 const rawPath = (c: Context<AppEnv>) => new URL(c.req.url).pathname;
@@ -53,8 +53,9 @@ async function lookup(c: Context<AppEnv>, path: string): Promise<Post | null> {
   if (exact) return exact;
   const m = DATED.exec(path);
   if (!m) return null;
-  for (const slug of slugCandidates(m[1] as string)) {
-    const post = await postBySlug(db, slug, now);
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  for (const slug of slugCandidates(m[4] as string)) {
+    const post = await postByDatedSlug(db, slug, day, now);
     if (post) return post;
   }
   return null;

@@ -31,7 +31,7 @@ import { saveFeedEntries } from "../db/entries";
 import type { AppEnv } from "../env";
 import { type FeedDocument, renderFeed } from "../feeds";
 import { cachedRoute } from "../http/cached-route";
-import { configFor } from "../http/context";
+import { archiveBindings, configFor } from "../http/context";
 import { EDGE_NO_STORE, LIVE } from "../http/policies";
 import { type FeedFormat, feedHref, jekyllCategoryFeedHref, jekyllTagFeedHref, termHref, withQuery } from "../urls";
 import { cursorParam, parseCursor, termKey } from "./params";
@@ -115,14 +115,19 @@ const STORE_MAX = 50;
  * Keeps the entries rendered for this request, in the background: the next rendering of any
  * format joins them. Not for a local origin's links (`wrangler dev`): those suit that origin only.
  */
-function storeRendered(c: Context<AppEnv>, rows: { id: number; updatedAt: number }[], rendered: FeedDocument["rendered"]) {
-  if (c.get("config") !== configFor(c.env)) return;
+function storeRendered(
+  c: Context<AppEnv>,
+  rows: { id: number; updatedAt: number; publishedAt: number }[],
+  rendered: FeedDocument["rendered"],
+) {
+  const config = configFor(c.env);
+  if (c.get("config") !== config) return;
   const list = rendered.map(({ index, fragments }) => {
-    const row = rows[index] as { id: number; updatedAt: number };
-    return { id: row.id, updatedAt: row.updatedAt, fragments };
+    const row = rows[index] as { id: number; updatedAt: number; publishedAt: number };
+    return { id: row.id, updatedAt: row.updatedAt, publishedAt: row.publishedAt, fragments };
   });
   c.executionCtx.waitUntil(
-    saveFeedEntries(c.env.DB, list).catch((err) =>
+    saveFeedEntries(archiveBindings(c.env), list).catch((err) =>
       console.warn(
         JSON.stringify({
           level: "warn",

@@ -27,7 +27,7 @@ import { apiFallback, deletePostFile, postHashes, postPosts, putPost } from "./a
 import { article } from "./articles";
 import { feed } from "./feeds";
 import { categories, categoryPage, home, tagPage } from "./lists";
-import { favicon, health, robots, sitemapIndex, sitemapMonth, stylesheet } from "./meta";
+import { favicon, health, robots, sitemapIndex, sitemapDay, stylesheet } from "./meta";
 import { opml } from "./opml";
 import { share } from "./share";
 
@@ -82,7 +82,7 @@ export const URLS: UrlRow[] = [
   api(["POST"], "/api/hashes", postHashes),
   api(["GET", "PUT", "POST", "DELETE"], "/api/*", apiFallback),
   row("/sitemap.xml", sitemapIndexHref, sitemapIndex),
-  row("/sitemaps/:file", sitemapHref, sitemapMonth),
+  row("/sitemaps/:file", sitemapHref, sitemapDay),
   // Any case of the path: see routedPath.
   row("/html_News/NewsShare.html", shareHref, share),
   row("/feed.xml", () => feedHref(null, "", "atom"), feed({ scope: "site", format: "atom", jekyllPath: false })),

@@ -146,13 +146,13 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
     const a2 = await makePost("202206150000000001", {}, "改过的正文。");
     expect(Object.fromEntries(await planPosts(db, [a2, b]))).toEqual({ [a.slug]: "updated", [b.slug]: "unchanged" });
     expect([...(await syncPosts(db, [a2, b], 3000)).values()]).toEqual(["updated", "unchanged"]);
-    const rows = await db.all<{ slug: string; created_at: number; updated_at: number; body_md: string }>({
-      sql: "SELECT slug, created_at, updated_at, body_md FROM posts ORDER BY slug",
+    const rows = await db.all<{ slug: string; created_at: number; updated_at: number; body_html: string }>({
+      sql: "SELECT slug, created_at, updated_at, body_html FROM posts ORDER BY slug",
       params: [],
     });
     expect(rows).toEqual([
-      { slug: a.slug, created_at: 1000, updated_at: 3000, body_md: "改过的正文。" },
-      { slug: b.slug, created_at: 1000, updated_at: 1000, body_md: "正文。" },
+      { slug: a.slug, created_at: 1000, updated_at: 3000, body_html: "<p>改过的正文。</p>" },
+      { slug: b.slug, created_at: 1000, updated_at: 1000, body_html: "<p>正文。</p>" },
     ]);
   });
 
@@ -174,7 +174,6 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
       categories: JSON.stringify(["TechWeb", "anxin(xianggang)"]),
       categories_raw: "TechWeb  anxin(xianggang)",
       tags: JSON.stringify(["河北新闻网新闻", "第二"]),
-      body_md: p.bodyMd,
       body_html: p.bodyHtml,
       summary: p.summary,
       published: 1,

@@ -18,4 +18,6 @@ export const SITE_CONFIG: SiteConfig = {
   websubHub: null,
   ingestMaxFiles: 50,
   ingestMaxBytes: 8_000_000,
+  archive: [{ binding: "DB", from: null }],
+  archiveMaxBytes: 9_500_000_000,
 };

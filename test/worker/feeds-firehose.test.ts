@@ -323,14 +323,25 @@ describe("entries a feed renders are stored for the next rendering", () => {
 
   it("never replaces the entries of a post changed since they were rendered", async () => {
     await seedPosts([post("race-1", "racecat", NOW - HOUR)], NOW);
-    const row = await env.DB.prepare("SELECT id, updated_at, feed_key, feed_atom FROM posts WHERE slug = 'race-1'").first<{
+    const row = await env.DB.prepare(
+      "SELECT id, published_at, updated_at, feed_key, feed_atom FROM posts WHERE slug = 'race-1'",
+    ).first<{
       id: number;
+      published_at: number;
       updated_at: number;
       feed_key: string;
       feed_atom: string;
     }>();
     const stale = { key: "old-rendering:1", atom: "<entry>old</entry>", rss: "<item>old</item>", json: "{}" };
-    await saveFeedEntries(env.DB, [{ id: row?.id as number, updatedAt: (row?.updated_at as number) - 1, fragments: stale }]);
+    const only = [{ name: "DB", from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY, db: env.DB }];
+    await saveFeedEntries(only, [
+      {
+        id: row?.id as number,
+        publishedAt: row?.published_at as number,
+        updatedAt: (row?.updated_at as number) - 1,
+        fragments: stale,
+      },
+    ]);
     const after = await env.DB.prepare("SELECT feed_key, feed_atom FROM posts WHERE slug = 'race-1'").first();
     expect(after).toEqual({ feed_key: row?.feed_key, feed_atom: row?.feed_atom });
   });

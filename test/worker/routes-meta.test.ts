@@ -8,8 +8,9 @@ import { XMLParser } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { CSP } from "../../src/http/guard";
-import { monthsBetween } from "../../src/routes/meta";
-import { BASE, fixturePosts, get, makePost, seedPosts } from "./helpers";
+import { dayFiles } from "../../src/routes/meta";
+import { shardAt } from "../../src/db/archive";
+import { archiveShards, BASE, fixturePosts, get, makePost, seedPosts } from "./helpers";
 
 const now = Date.now();
 const all = fixturePosts();
@@ -76,14 +77,14 @@ describe("sitemaps", () => {
     isArray: (name) => name === "sitemap" || name === "url",
   });
 
-  it("index every visible post exactly once, across monthly sitemaps", async () => {
+  it("index every visible post exactly once, across daily sitemaps", async () => {
     const res = await get("/sitemap.xml");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
     const index = parser.parse(await res.text());
     expect(index.sitemapindex["@_xmlns"]).toBe("http://www.sitemaps.org/schemas/sitemap/0.9");
     const locs: string[] = index.sitemapindex.sitemap.map((s: { loc: string }) => s.loc);
-    for (const loc of locs) expect(loc).toMatch(new RegExp(`^${BASE}/sitemaps/\\d{4}-\\d{2}\\.xml$`));
+    for (const loc of locs) expect(loc).toMatch(new RegExp(`^${BASE}/sitemaps/\\d{4}-\\d{2}-\\d{2}(-\\d+)?\\.xml$`));
     expect(new Set(locs).size).toBe(locs.length);
 
     const urls: string[] = [];
@@ -105,39 +106,54 @@ describe("sitemaps", () => {
     const post = all.find((p) => p.path.includes("&"));
     expect(post).toBeDefined();
     const d = new Date(post?.publishedAt as number);
-    const month = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
-    const xml = await (await get(`/sitemaps/${month}.xml`)).text();
+    const day = d.toISOString().slice(0, 10);
+    const xml = await (await get(`/sitemaps/${day}.xml`)).text();
     expect(xml).toContain(`${BASE}${post?.path.replaceAll("&", "&#38;")}`);
     expect(xml).not.toMatch(/&(?!#\d+;|amp;|lt;|gt;|quot;|apos;)/);
   });
 
-  it("spans months from the oldest to the newest post, year boundaries included", () => {
-    expect(monthsBetween(Date.UTC(2021, 10, 30), Date.UTC(2022, 1, 1))).toEqual(["2021-11", "2021-12", "2022-01", "2022-02"]);
-    expect(monthsBetween(Date.UTC(2022, 5, 1), Date.UTC(2022, 5, 30))).toEqual(["2022-06"]);
+  it("splits a day of more than 50,000 posts into numbered parts", () => {
+    const day = Date.UTC(2024, 2, 4) / 86_400_000;
+    expect(dayFiles(day, 1)).toEqual(["2024-03-04"]);
+    expect(dayFiles(day, 50_000)).toEqual(["2024-03-04"]);
+    expect(dayFiles(day, 50_001)).toEqual(["2024-03-04", "2024-03-04-2"]);
+    expect(dayFiles(day, 180_000)).toEqual(["2024-03-04", "2024-03-04-2", "2024-03-04-3", "2024-03-04-4"]);
   });
 
-  it("answers 404 for a month that is not one", async () => {
-    for (const path of ["/sitemaps/2022-13.xml", "/sitemaps/2022-00.xml", "/sitemaps/x.xml", "/sitemaps/2022-6.xml"]) {
+  it("answers 404 for a day that is not one, and sends the monthly sitemaps of before to the index", async () => {
+    for (const path of [
+      "/sitemaps/2022-13-01.xml",
+      "/sitemaps/2022-02-30.xml",
+      "/sitemaps/x.xml",
+      "/sitemaps/2022-6-1.xml",
+      "/sitemaps/2022-06-01-0.xml",
+    ]) {
       expect((await get(path)).status, path).toBe(404);
     }
+    const month = await get("/sitemaps/2022-06.xml");
+    expect(month.status).toBe(301);
+    expect(month.headers.get("Location")).toBe(`${BASE}/sitemap.xml`);
   });
 
-  it("reads one month with one range query, whatever else is stored", async () => {
+  it("reads one day with one range query, whatever else is stored", async () => {
     await seedPosts(
       Array.from({ length: 40 }, (_, i) =>
-        makePost({ slug: `sm-${i}`, path: `/sm/2019/03/01/sm-${i}.html`, publishedAt: Date.UTC(2019, 2, 1) + i * 3_600_000 }),
+        makePost({ slug: `sm-${i}`, path: `/sm/2019/03/01/sm-${i}.html`, publishedAt: Date.UTC(2019, 2, 1) + i * 2_000_000 }),
       ),
     );
     const calls: string[] = [];
+    const home = shardAt(archiveShards(), Date.UTC(2019, 2, 1));
     const recording = {
       prepare: (sql: string) => {
         calls.push(sql);
-        return env.DB.prepare(sql);
+        return home.db.prepare(sql);
       },
-      batch: env.DB.batch.bind(env.DB),
+      batch: home.db.batch.bind(home.db),
       withSession: () => recording,
     } as unknown as D1Database;
-    const res = await withEnv(`/sitemaps/2019-03.xml?fresh=${crypto.randomUUID()}`, { DB: recording });
+    const res = await withEnv(`/sitemaps/2019-03-01.xml?fresh=${crypto.randomUUID()}`, {
+      [home.name]: recording,
+    } as Partial<Env>);
     const xml = await res.text();
     expect(xml.match(/<url>/g)?.length).toBe(40);
     expect(calls.length).toBe(1);
@@ -238,7 +254,9 @@ describe("failures", () => {
       (visible[0]?.path as string) ?? "/",
       "/html_News/NewsShare.html?infoCode=NW202611213301000003",
     ]) {
-      const res = await withEnv(`${path}${path.includes("?") ? "&" : "?"}outage=${crypto.randomUUID()}`, { DB: deadDb([]) });
+      // Every database of the setup fails (the page's post may live in any of them).
+      const dead = Object.fromEntries(archiveShards().map((sh) => [sh.name, deadDb([])]));
+      const res = await withEnv(`${path}${path.includes("?") ? "&" : "?"}outage=${crypto.randomUUID()}`, dead as Partial<Env>);
       expect(res.status, path).toBe(503);
       expect(res.headers.get("Retry-After")).toBe("30");
       expect(res.headers.get("Cache-Control")).toBe("no-store");

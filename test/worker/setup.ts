@@ -1,6 +1,6 @@
 /**
  * @module test/worker/setup
- * Applies the real migrations to the test D1 before each test file, and holds
+ * Applies the real migrations to every test D1 before each test file, and holds
  * back what the Worker logs during each test: fault tests make it log errors
  * on purpose, and those lines are printed (labelled with the test) only when
  * that test fails. Tests that check logs spy on console as before.
@@ -8,8 +8,10 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach } from "vitest";
+import { archiveDatabases } from "./helpers";
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+// Every database the setup binds (one by default, four under the `archive` environment).
+for (const db of archiveDatabases()) await applyD1Migrations(db, env.TEST_MIGRATIONS);
 
 const LEVELS = ["log", "info", "warn", "error"] as const;
 const original = Object.fromEntries(LEVELS.map((l) => [l, console[l]])) as Record<(typeof LEVELS)[number], typeof console.log>;
