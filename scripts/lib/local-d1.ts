@@ -75,6 +75,12 @@ export function openLocalD1(file: string, opts: { readOnly?: boolean } = {}): Lo
       async all<T>(s: Statement) {
         return prepare(s.sql).all(...s.params) as T[];
       },
+      async size() {
+        const row = sqlite
+          .prepare("SELECT p.page_count * s.page_size AS bytes FROM pragma_page_count() AS p, pragma_page_size() AS s")
+          .get();
+        return typeof row?.bytes === "number" ? row.bytes : null;
+      },
       async batch(stmts: Statement[]) {
         if (!stmts.length) return;
         // IMMEDIATE takes the write lock up front, so a concurrent reader can't turn this

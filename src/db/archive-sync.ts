@@ -28,14 +28,10 @@ export const singleTarget = (db: Executor, maxBytes = Number.POSITIVE_INFINITY):
   maxBytes,
 });
 
-/** Bytes in use by a database: its page count times its page size. Null when the database will not say. */
+/** Bytes a database takes (D1 reports it with every result; a local file, its pages). Null when it will not say. */
 export async function databaseBytes(db: Executor): Promise<number | null> {
   try {
-    const [row] = await db.all<{ bytes: number }>({
-      sql: "SELECT p.page_count * s.page_size AS bytes FROM pragma_page_count() AS p, pragma_page_size() AS s",
-      params: [],
-    });
-    return typeof row?.bytes === "number" ? row.bytes : null;
+    return (await db.size?.()) ?? null;
   } catch {
     return null;
   }

@@ -35,6 +35,13 @@ async function firstOf<T>(shards: Shard<Db>[], ask: (db: Db) => Promise<T | null
   return null;
 }
 
+/** The answer of the first of `shards` (the one a key's date names), else of the others (its neighbours), at once. */
+async function nearFirst<T>(shards: Shard<Db>[], ask: (db: Db) => Promise<T | null>): Promise<T | null> {
+  const [own, ...others] = shards;
+  if (!own) return null;
+  return (await ask(own.db)) ?? (others.length ? firstOf(others, ask) : null);
+}
+
 /** The database the routing table sends `key` to, if any. */
 async function routed(a: Archive, key: string): Promise<Shard<Db> | null> {
   if (a.shards.length < 2) return null;
@@ -138,7 +145,7 @@ export async function postByPath(a: Archive, path: string, now: number): Promise
   if (a.shards.length === 1) return one.postByPath((a.shards[0] as Shard<Db>).db, path, now);
   const day = dayOfPath(path);
   const near = day ? shardsNearDay(a.shards, day, a.timeZone) : [];
-  const found = await firstOf(near, (db) => one.postByPath(db, path, now));
+  const found = await nearFirst(near, (db) => one.postByPath(db, path, now));
   if (found) return found;
   const s = await routed(a, routeKey.path(path));
   return s && !near.includes(s) ? one.postByPath(s.db, path, now) : null;
@@ -146,7 +153,7 @@ export async function postByPath(a: Archive, path: string, now: number): Promise
 
 /** A post by its slug, as a path dated `day` names it: the database of that day, or the two around it. */
 export async function postByDatedSlug(a: Archive, slug: string, day: string, now: number): Promise<Post | null> {
-  return firstOf(shardsNearDay(a.shards, day, a.timeZone), (db) => one.postBySlug(db, slug, now));
+  return nearFirst(shardsNearDay(a.shards, day, a.timeZone), (db) => one.postBySlug(db, slug, now));
 }
 
 /** The post a share code names: the database of the code's date (or the two around it), then the routing table. */
@@ -158,7 +165,7 @@ export async function postByInfoCode(
   if (a.shards.length === 1) return one.postByInfoCode((a.shards[0] as Shard<Db>).db, code, now);
   const day = dayOfCode(code);
   const near = day ? shardsNearDay(a.shards, day, a.timeZone) : [];
-  const found = await firstOf(near, (db) => one.postByInfoCode(db, code, now));
+  const found = await nearFirst(near, (db) => one.postByInfoCode(db, code, now));
   if (found) return found;
   const s = await routed(a, routeKey.code(code));
   return s && !near.includes(s) ? one.postByInfoCode(s.db, code, now) : null;

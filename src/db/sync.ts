@@ -28,6 +28,8 @@ export interface Executor {
   batch(stmts: Statement[]): Promise<void>;
   /** The database runs in this process: statements are free, so rows go one per statement, not packed into JSON. */
   readonly inProcess?: boolean;
+  /** Bytes the database takes now, or null when it will not say. */
+  size?(): Promise<number | null>;
 }
 
 /** The part of D1Database used here (keeps this module free of the Workers type globals). */
@@ -37,7 +39,7 @@ export interface D1DatabaseLike {
 }
 export interface D1PreparedLike {
   bind(...values: unknown[]): D1PreparedLike;
-  all<T>(): Promise<{ results: T[] }>;
+  all<T>(): Promise<{ results: T[]; meta?: { size_after?: number } }>;
 }
 
 /**
@@ -61,6 +63,11 @@ export function d1Executor(db: D1DatabaseLike): Executor {
     },
     async batch(stmts: Statement[]) {
       if (stmts.length) await db.batch(stmts.map(bound));
+    },
+    // D1 does not authorize PRAGMA page_count; every result reports the database's size instead.
+    async size() {
+      const size = (await db.prepare("SELECT 1").all()).meta?.size_after;
+      return typeof size === "number" ? size : null;
     },
   };
 }
