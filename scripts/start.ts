@@ -1,7 +1,7 @@
 /**
  * @module scripts/start
- * `npm start [-- --port N] [--persist-to DIR] [wrangler dev options…]`: bring the
- * local D1 to the current migrations, seed the bundled example posts when it
+ * `npm start [-- --port N] [--persist-to DIR] [--env NAME] [wrangler dev options…]`: bring
+ * every local D1 of the setup (`--env archive`: four) to the current migrations, seed the bundled example posts when it
  * has no posts yet, then serve with `wrangler dev`. Never waits for input:
  * migrations are applied the way the seed applies them (the same
  * `d1_migrations` table wrangler keeps), not by wrangler's prompting command.
@@ -9,20 +9,21 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ConfigError } from "../src/config";
-import { ensureMigrations } from "../src/db/migrations";
-import { loadProjectConfig, localDatabaseFile, openDatabase, readMigrationFiles } from "./lib/database";
+import { ensureArchiveMigrations } from "../src/db/archive-sync";
+import { loadProjectConfig, openWriteTarget, readMigrationFiles } from "./lib/database";
 
 const root = join(import.meta.dirname, "..");
 const say = (s: string) => process.stderr.write(`start: ${s}\n`);
 
-/** `--port N` and `--persist-to DIR` (either spelling) are ours too; everything else goes to wrangler dev. */
-function options(argv: string[]): { port: string; persistTo: string | null; rest: string[] } {
+/** `--port N`, `--persist-to DIR` and `--env NAME` (either spelling) are ours too; everything else goes to wrangler dev. */
+function options(argv: string[]): { port: string; persistTo: string | null; env: string | null; rest: string[] } {
   let port = "8787";
   let persistTo: string | null = null;
+  let env: string | null = null;
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    const m = /^--(port|persist-to)(?:=(.*))?$/.exec(a);
+    const m = /^--(port|persist-to|env)(?:=(.*))?$/.exec(a);
     if (!m) {
       rest.push(a);
       continue;
@@ -33,34 +34,39 @@ function options(argv: string[]): { port: string; persistTo: string | null; rest
       process.exit(2);
     }
     if (m[1] === "port") port = value;
+    else if (m[1] === "env") env = value;
     else persistTo = value;
   }
-  return { port, persistTo, rest };
+  return { port, persistTo, env, rest };
 }
 
-async function prepare(persistTo: string | null): Promise<number> {
-  const project = await loadProjectConfig(join(root, "wrangler.toml"));
-  const { db, close } = await openDatabase(project, "local", persistTo);
+async function prepare(persistTo: string | null, env: string | null): Promise<number> {
+  const project = await loadProjectConfig(join(root, "wrangler.toml"), env);
+  const { target, close } = await openWriteTarget(project, "local", persistTo);
   try {
-    const { applied } = await ensureMigrations(db, readMigrationFiles(project.database.migrationsDir), "apply");
-    if (applied.length) say(`applied local migrations: ${applied.join(", ")} (${localDatabaseFile(project, persistTo)})`);
-    const rows = await db.all<{ n: number }>({ sql: "SELECT count(*) AS n FROM posts", params: [] });
-    return Number(rows[0]?.n ?? 0);
+    const done = await ensureArchiveMigrations(target, readMigrationFiles(project.database.migrationsDir), "apply");
+    for (const { database, applied } of done) {
+      if (applied.length) say(`applied local migrations to ${database}: ${applied.join(", ")}`);
+    }
+    let n = 0;
+    for (const s of target.shards)
+      n += Number((await s.db.all<{ n: number }>({ sql: "SELECT count(*) AS n FROM posts", params: [] }))[0]?.n ?? 0);
+    return n;
   } finally {
     await close();
   }
 }
 
-const { port, persistTo, rest } = options(process.argv.slice(2));
+const { port, persistTo, env, rest } = options(process.argv.slice(2));
 let count: number;
 try {
-  count = await prepare(persistTo);
+  count = await prepare(persistTo, env);
 } catch (err) {
   say(err instanceof ConfigError ? err.message : `could not prepare the local database: ${(err as Error).message}`);
   process.exit(2);
 }
 
-const persist = persistTo ? ["--persist-to", persistTo] : [];
+const persist = [...(persistTo ? ["--persist-to", persistTo] : []), ...(env ? ["--env", env] : [])];
 if (count === 0) {
   say("the local database has no posts; seeding examples/posts");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";

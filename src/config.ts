@@ -140,7 +140,7 @@ export function readConfig(vars: Vars): SiteConfig {
     ingestMaxFiles: int(vars, "INGEST_MAX_FILES", 50, 1, 1000),
     ingestMaxBytes: int(vars, "INGEST_MAX_BYTES", 8_000_000, 100_000, 100_000_000),
     archive: archiveParts(str(vars, "ARCHIVE", "")),
-    archiveMaxBytes: int(vars, "ARCHIVE_MAX_BYTES", 9_500_000_000, 100_000, 10_000_000_000),
+    archiveMaxBytes: int(vars, "ARCHIVE_MAX_BYTES", 9_500_000_000, 10_000, 10_000_000_000),
   };
 }
 

@@ -30,17 +30,20 @@ export function dayStart(day: string, timeZone: string): number {
   );
 }
 
-const layouts = new WeakMap<ArchivePart[], Shard<null>[]>();
+/** Ranges by configuration (one or two per isolate): computing them costs Intl calls. */
+const layouts = new Map<string, Shard<null>[]>();
 
-/** The ranges of `parts`, newest first (computed once per config). */
+/** The ranges of `parts`, newest first. */
 function layoutOf(parts: ArchivePart[], timeZone: string): Shard<null>[] {
-  let layout = layouts.get(parts);
+  const key = `${timeZone}\n${JSON.stringify(parts)}`;
+  let layout = layouts.get(key);
   if (!layout) {
+    if (layouts.size >= 16) layouts.clear();
     const starts = parts.map((p) => (p.from === null ? Number.NEGATIVE_INFINITY : dayStart(p.from, timeZone)));
     layout = parts
       .map((p, i) => ({ name: p.binding, from: starts[i] as number, to: starts[i + 1] ?? Number.POSITIVE_INFINITY, db: null }))
       .reverse();
-    layouts.set(parts, layout);
+    layouts.set(key, layout);
   }
   return layout;
 }

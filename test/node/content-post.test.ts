@@ -414,8 +414,8 @@ describe("text hygiene", () => {
 
 describe("size", () => {
   it("rejects a post whose stored row would exceed D1's 2,000,000-byte limit, stating both numbers", async () => {
-    // ~1.1 MB of markdown renders to ~1.1 MB of HTML: together over the limit.
-    const r = await rejected(file(BASE, "字".repeat(370_000)));
+    // 0.5 MB of markdown renders to 2.5 MB of HTML (each & becomes &amp;): the stored row is over the limit.
+    const r = await rejected(file(BASE, "&".repeat(500_000)));
     const m = /its row would be (\d+) bytes, over D1's limit of 2000000 bytes/.exec(r.reason);
     expect(m).not.toBeNull();
     expect(Number(m?.[1])).toBeGreaterThan(MAX_ROW_BYTES);

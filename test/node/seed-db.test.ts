@@ -50,7 +50,7 @@ describe("statements", () => {
         makePost(`p${i}`, { categories: Array.from({ length: 30 }, (_, k) => `c${i}x${k}`).join(" ") }, "字".repeat(3000)),
       ),
     );
-    const huge = await makePost("huge", {}, "字".repeat(300_000)); // its row JSON is over MAX_JSON_PARAM_BYTES
+    const huge = await makePost("huge", {}, "字".repeat(400_000)); // its row JSON is over MAX_JSON_PARAM_BYTES
     const stmts = writePosts([...posts, huge], 1);
     for (const s of stmts) {
       expect(s.params.length).toBeLessThanOrEqual(MAX_PARAMS);
@@ -268,7 +268,8 @@ describe("remoteWranglerConfig", () => {
   });
 
   it("names the same database as wrangler.toml, marked remote", () => {
-    const p = { ...project, database: { ...project.database, id: "6f1c2a4e-8d1b-4c5e-9a7f-1234567890ab" } };
+    const database = { ...project.database, id: "6f1c2a4e-8d1b-4c5e-9a7f-1234567890ab" };
+    const p = { ...project, database, databases: [database] };
     expect(remoteWranglerConfig(p)).toMatchObject({
       d1_databases: [
         { binding: "DB", database_name: "finews", database_id: "6f1c2a4e-8d1b-4c5e-9a7f-1234567890ab", remote: true },
@@ -280,6 +281,7 @@ describe("remoteWranglerConfig", () => {
     expect(project.database.id).toBe("00000000-0000-0000-0000-000000000000");
     expect(() => remoteWranglerConfig(project)).toThrow(ConfigError);
     expect(() => remoteWranglerConfig(project)).toThrow(/placeholder database_id .*npx wrangler d1 create finews/);
-    expect(() => remoteWranglerConfig({ ...project, database: { ...project.database, id: "" } })).toThrow(/no database_id/);
+    const none = { ...project.database, id: "" };
+    expect(() => remoteWranglerConfig({ ...project, database: none, databases: [none] })).toThrow(/no database_id/);
   });
 });
