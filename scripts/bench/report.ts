@@ -401,10 +401,18 @@ const fit: Block = (results) => {
   const c = typed(results).capacity;
   if (!c) return stamp(undefined);
   const col = (k: string) => (c.columnBytes[k] ?? 0) / c.posts;
+  const ratio = c.compression?.ratio;
   const rows: [string, number][] = [
-    ["as measured (both bodies in D1)", c.perPost],
-    ["without body_md", c.perPost - col("body_md")],
-    ["without either body (metadata only)", c.perPost - col("body_md") - col("body_html")],
+    ["as measured (body_html; body_md dropped by migration 0006)", c.perPost],
+    ...(ratio
+      ? [
+          [
+            `body_html compressed (deflate-raw, ${f(ratio * 100, 0)} % of its bytes; not adopted)`,
+            c.perPost - col("body_html") * (1 - ratio),
+          ] as [string, number],
+        ]
+      : []),
+    ["without body_html (metadata only)", c.perPost - col("body_html")],
   ];
   return [
     `| layout | bytes per post | posts per 10 GB | ${RATES.map((x) => `years at ${n0(x)} posts/day`).join(" | ")} |`,
