@@ -10,7 +10,7 @@
  * `permalink:` without one, a share code dated days away from the post) are
  * listed in the routing table of the primary database (`archive_routes`).
  */
-import { type ArchivePart, PRIMARY_BINDING } from "../config";
+import { type ArchivePart, ConfigError, PRIMARY_BINDING } from "../config";
 import { dayOf, toInstant } from "../content/dates";
 
 /** One database of the archive and the instants it covers: from ≤ published_at < to. */
@@ -53,19 +53,15 @@ export function shardsOf<T>(parts: ArchivePart[], timeZone: string, open: (bindi
   return layoutOf(parts, timeZone).map((s) => ({ ...s, db: open(s.name) }));
 }
 
-/** Thrown when ARCHIVE names a database wrangler.toml does not bind. */
-export class MissingDatabaseError extends Error {
-  constructor(binding: string) {
-    super(`ARCHIVE names ${binding}, but no D1 database is bound as ${binding} (wrangler.toml [[d1_databases]])`);
-    this.name = "MissingDatabaseError";
-  }
-}
+/** The configuration error of ARCHIVE naming a database wrangler.toml does not bind (a 503 naming it, like any bad setting). */
+const missingDatabase = (binding: string) =>
+  new ConfigError("ARCHIVE", `names ${binding}, but no D1 database is bound as ${binding} (wrangler.toml [[d1_databases]])`);
 
-/** The D1 bindings of `parts` in `env`, newest first; throws MissingDatabaseError naming an absent one. */
+/** The D1 bindings of `parts` in `env`, newest first; throws a ConfigError naming an absent one. */
 export function bindingsOf<T>(env: Record<string, unknown>, parts: ArchivePart[], timeZone: string): Shard<T>[] {
   return shardsOf(parts, timeZone, (name) => {
     const db = env[name];
-    if (!db || typeof (db as { prepare?: unknown }).prepare !== "function") throw new MissingDatabaseError(name);
+    if (!db || typeof (db as { prepare?: unknown }).prepare !== "function") throw missingDatabase(name);
     return db as T;
   });
 }

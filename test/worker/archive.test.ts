@@ -168,6 +168,18 @@ describe("pages of new posts ask the newest database only", () => {
   );
 });
 
+describe("configuration", () => {
+  it("answers like any bad setting, naming ARCHIVE and the binding, when it lists a database that is not bound", async () => {
+    const ctx = createExecutionContext();
+    const res = await app.request(`${BASE}/`, undefined, { ...env, ARCHIVE: "DB, DB_MISSING:2030-01-01" }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).toMatch(/ARCHIVE.*DB_MISSING, but no D1 database is bound/);
+    expect(body).not.toMatch(/at \w+ \(|Error:/);
+  });
+});
+
 describe.runIf(sharded())("several databases", () => {
   const target = (): WriteTarget => ({
     shards: archiveShards().map((s) => ({ ...s, db: d1Executor(s.db) })),
