@@ -12,9 +12,10 @@
  * the backfill only where the feed window reaches.
  * Locally: `wrangler dev --test-scheduled`, then GET /__scheduled.
  */
+import { mirrored } from "./db/archive-sync";
 import { pruneChanges } from "./db/changes";
 import { d1Executor } from "./db/sync";
-import { archiveBindings, configFor } from "./http/context";
+import { archiveBindings, configFor, writeTarget } from "./http/context";
 import { backfillEntries } from "./jobs/backfill";
 import { recordDuePosts } from "./jobs/due";
 import { type Log, propagate, runJob } from "./jobs/propagate";
@@ -26,18 +27,23 @@ export async function scheduled(_event: ScheduledController, env: Env, ctx: Exec
   const now = Date.now();
   let config: ReturnType<typeof configFor>;
   let shards: ReturnType<typeof archiveBindings>;
+  let target: ReturnType<typeof writeTarget>;
   try {
     config = configFor(env);
     shards = archiveBindings(env);
+    target = writeTarget(env);
   } catch (err) {
     log("error", "configuration invalid; nothing done", { error: (err as Error).message });
     return;
   }
   // Each database keeps its own change log and job positions; old ones are quiet, so cost little.
   const windowStart = now - config.feedWindowHours * 3_600_000;
-  for (const { db, name, to } of shards) {
+  for (const [i, { db, name, to }] of shards.entries()) {
     const dbLog: Log = shards.length > 1 ? (level, msg, extra = {}) => log(level, msg, { database: name, ...extra }) : log;
-    await runJob(dbLog, "due", () => recordDuePosts(db, now));
+    // Copied into DB's log too, as every write to another database is (db/archive-sync).
+    await runJob(dbLog, "due", () =>
+      mirrored(target, target.shards[i] as (typeof target.shards)[0], () => recordDuePosts(db, now)),
+    );
     await propagate(db, config, ctx.cache, dbLog);
     if (to > windowStart) {
       await runJob(dbLog, "entries", async () => {

@@ -138,6 +138,21 @@ const targets: Block = (results) => {
       s.worstCpuRatio <= 1.25 && s.worstInprocCpuRatio <= 1.25,
     );
   }
+  if (d.archive) {
+    const a = d.archive;
+    const what = `${a.databases} databases × ${n0(a.perDatabase)} vs 1 × ${n0(a.perDatabase)} posts`;
+    row(
+      `${what}: median latency within 1.25× (worst of article, share link, category page, feeds)`,
+      `${f(a.worstP50Ratio)}×`,
+      a.worstP50Ratio <= 1.25,
+    );
+    row(
+      `${what}: CPU per request within 1.25× (worst route; wrangler dev / in-process)`,
+      `${f(a.worstCpuRatio)}× / ${f(a.worstInprocCpuRatio)}×`,
+      a.worstCpuRatio <= 1.25 && a.worstInprocCpuRatio <= 1.25,
+    );
+    row(`publish one post ≤ 1 s into ${a.databases} databases`, `${fmtSpread(a.publishMany)} s`, a.publishMany.max <= 1);
+  }
   if (d.bundle) row("Worker bundle ≤ 1 MiB gzip", `${f(d.bundle.gzipBytes / 1024, 1)} KiB gzip`, d.bundle.gzipBytes <= 2 ** 20);
   if (d.kill)
     row(
@@ -254,6 +269,41 @@ const scale: Block = (results) => {
     );
   }
   return [...L, "", ...code(s.commands)];
+};
+
+const archive: Block = (results) => {
+  const a = typed(results).archive;
+  if (!a?.servingOne || !a.servingMany) return stamp(undefined);
+  const L = [
+    ...stamp(results.archive),
+    `${a.databases} databases, ${n0(a.many.posts)} posts, against 1 database of ${n0(a.one.posts)} posts (the same posts as the archive's newest database), served side by side, runs alternating. Article and share link: in the archive, a post of ${a.servingMany.picked.article.path.slice(1, 5)} (database found by its date); category and feeds: \`${a.servingMany.picked.category.name}\` (${n0(a.servingMany.picked.category.posts)} posts in the newest database).`,
+    "",
+    "| database | first local day | posts | file MiB |",
+    "| --- | --- | --- | --- |",
+    ...a.layout.map(
+      (d) => `| ${d.binding} | ${d.from ?? "(everything before the next)"} | ${n0(d.posts)} | ${f(d.fileBytes / 2 ** 20, 0)} |`,
+    ),
+    "",
+    "| route | median latency ms, 1 → " +
+      a.databases +
+      " databases | ratio | workerd CPU ms/request | ratio | in-process CPU ms | ratio | queries (databases asked) per request |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const c of a.comparison) {
+    const x = route(a.servingOne, c.key, c.mode);
+    const y = route(a.servingMany, c.key, c.mode);
+    const q = (r: typeof x) => (r?.inproc ? `${f(r.inproc.queries, 1)} (${r.inproc.databases})` : "—");
+    L.push(
+      `| ${c.label} — ${c.mode} | ${f(x?.wrk?.p50Ms.median, 1)} → ${f(y?.wrk?.p50Ms.median, 1)} | ${f(c.p50Ratio)}× | ${f(x?.wrk?.cpuMs.median)} → ${f(y?.wrk?.cpuMs.median)} | ${f(c.cpuRatio)}× | ${x?.inproc ? `${f(x.inproc.cpuMs.median, 3)} → ${f(y?.inproc?.cpuMs.median, 3)}` : "—"} | ${x?.inproc ? `${f(c.inprocCpuRatio)}×` : "—"} | ${x?.inproc ? `${q(x)} → ${q(y)}` : "—"} |`,
+    );
+  }
+  L.push(
+    "",
+    `Publishing one new post with \`npm run seed\`: 1 database ${fmtSpread(a.publishOne)} s, ${a.databases} databases ${fmtSpread(a.publishMany)} s.`,
+    "",
+    ...code(a.commands),
+  );
+  return L;
 };
 
 const load: Block = (results) => {
@@ -433,6 +483,7 @@ export const BLOCKS: Record<string, Block> = {
   serving,
   firehose,
   scale,
+  archive,
   load,
   kill,
   bundle,

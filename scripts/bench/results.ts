@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Machine } from "./lib/env";
+import type { archiveSuite } from "./suites/archive";
 import type { bundleSuite } from "./suites/bundle";
 import type { capacitySuite } from "./suites/capacity";
 import type { firehoseSuite } from "./suites/firehose";
@@ -43,6 +44,7 @@ export interface Typed {
   load?: Data<typeof loadSuite>;
   kill?: Data<typeof killSuite>;
   scale?: Data<typeof scaleSuite>;
+  archive?: Data<typeof archiveSuite>;
 }
 
 export const typed = (results: Results) => Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.data])) as Typed;

@@ -16,6 +16,7 @@ import { type Ctx, FULL, QUICK } from "./lib/context";
 import { LoadSampler, machine, ROOT, WORK } from "./lib/env";
 import { fillBlocks } from "./report";
 import { type Results, readResults, type SuiteResult, writeResults } from "./results";
+import { archiveSuite } from "./suites/archive";
 import { bundleSuite } from "./suites/bundle";
 import { capacitySuite } from "./suites/capacity";
 import { firehoseSuite } from "./suites/firehose";
@@ -38,9 +39,10 @@ const SUITES: Record<string, (ctx: Ctx) => Promise<unknown>> = {
   load: loadSuite,
   kill: killSuite,
   scale: scaleSuite,
+  archive: archiveSuite,
 };
 /** Suites that import the bundle the bundle suite builds. */
-const NEEDS_BUNDLE = new Set(["serving", "firehose", "ingest", "scale"]);
+const NEEDS_BUNDLE = new Set(["serving", "firehose", "ingest", "scale", "archive"]);
 const DOCS = [join(ROOT, "docs", "benchmarks.md"), join(ROOT, "docs", "scaling.md")];
 
 const USAGE = `usage: npm run bench [-- --quick] [--only ${Object.keys(SUITES).join(",")}] [--render-only]`;

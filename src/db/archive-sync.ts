@@ -9,8 +9,17 @@
  */
 import { PRIMARY_BINDING } from "../config";
 import { primaryOf, type Shard, shardAt, strayKeys } from "./archive";
+import { CHANGE_SEQ, recordTags, STAMP_CHANGES, tagsAfter } from "./changes";
 import { ensureMigrations, type MigrationFile, PendingMigrationsError } from "./migrations";
-import { deletePost, type Statement, type StoredPost, selectHashes, selectStoredHashes, TARGET_STATE } from "./statements";
+import {
+  deletePost,
+  packJson,
+  type Statement,
+  type StoredPost,
+  selectHashes,
+  selectStoredHashes,
+  TARGET_STATE,
+} from "./statements";
 import { type Conflict, type Executor, type Outcome, planPosts, prune, type SyncOptions, syncPosts } from "./sync";
 
 /** Where a run writes: every database of the archive, newest first. */
@@ -105,7 +114,7 @@ export async function syncArchive(
     }
     const routes = routeRows(t, home, group);
     if (routes.length) await primaryOf(t.shards).db.batch(routes);
-    const written = await syncPosts(home.db, group, now, opts);
+    const written = await mirrored(t, home, () => syncPosts(home.db, group, now, opts));
     const inserted = group.filter((p) => written.get(p.slug) === "inserted");
     for (const slug of await moveOut(t, home, inserted)) written.set(slug, "updated");
     for (const [slug, o] of written) outcome.set(slug, o);
@@ -124,12 +133,33 @@ async function moveOut(t: WriteTarget, home: Shard<Executor>, inserted: StoredPo
     for (const r of rows) {
       const file = files.get(r.slug);
       if (r.file && file && r.file !== file) continue; // another file's post of that slug: both stay
-      await other.db.batch(deletePost(r.slug));
+      await deleteFrom(t, other, r.slug);
       moved.push(r.slug);
     }
   }
   return moved;
 }
+
+/**
+ * Runs `write` on `shard`; when that is not DB, copies the change-log rows it stamped into DB's log
+ * afterwards. The emulated edge asks DB's log alone (db/repository changedSince): one query per hit,
+ * however many databases. Each database's own log, written in the same transaction as its posts,
+ * stays what the purger and the WebSub notifier read, so a copy that never happened (a crash
+ * between the two writes) costs only an emulated copy kept until its freshness ends.
+ */
+export async function mirrored<T>(t: WriteTarget, shard: Shard<Executor>, write: () => Promise<T>): Promise<T> {
+  const primary = primaryOf(t.shards);
+  if (shard === primary) return write();
+  const [head] = await shard.db.all<{ seq: number }>(CHANGE_SEQ);
+  const out = await write();
+  const tags = (await shard.db.all<{ tag: string }>(tagsAfter(head?.seq ?? 0))).map((r) => r.tag);
+  if (tags.length) await primary.db.batch([...packJson(tags).packs.map(recordTags), STAMP_CHANGES]);
+  return out;
+}
+
+/** Takes `slug` out of `shard` (the API's DELETE; a post whose date moved it elsewhere). */
+export const deleteFrom = (t: WriteTarget, shard: Shard<Executor>, slug: string) =>
+  mirrored(t, shard, () => shard.db.batch(deletePost(slug)));
 
 /** What writing `posts` would do (dry runs): reads only. */
 export async function planArchive(

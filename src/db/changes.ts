@@ -8,6 +8,10 @@
  * (the seed, by hand) therefore invalidate the Worker's caches without
  * calling it.
  *
+ * In an archive of several databases each keeps its own log, written with its
+ * posts, and what a write changed in another database is also copied into
+ * DB's log afterwards (db/archive-sync), so the emulated edge asks DB alone.
+ *
  * This module is the write side (tag names and statements, shared with the
  * seed); the reads are in db/queries.ts and db/repository.ts.
  *
@@ -64,6 +68,13 @@ export const STAMP_CHANGES: Statement = {
   sql: `UPDATE cache_changes SET at = ${SQL_NOW_MS} WHERE at = 0`,
   params: [],
 };
+
+/** The newest change's sequence number (0: none yet), and the tags changed after one: a write's own rows. */
+export const CHANGE_SEQ: Statement = { sql: "SELECT coalesce(max(seq), 0) AS seq FROM cache_changes", params: [] };
+export const tagsAfter = (seq: number): Statement => ({
+  sql: "SELECT tag FROM cache_changes WHERE seq > ?1 AND at > 0",
+  params: [seq],
+});
 
 /** Changes older than this are dropped: no edge copy is kept longer (src/http/edge.ts keeps a day). */
 export const CHANGE_RETENTION_MS = 2 * 86_400_000;

@@ -197,10 +197,8 @@ export async function withCategoryNames<T extends { categories: string[]; publis
   return posts.map((p) => ({ ...p, categories: p.categories.map((c) => names.get(termKey(c)) ?? c) }));
 }
 
-/** True when any of `tags` changed at or after `since` in any database. */
-export async function changedSince(a: Archive, tags: string[], since: number): Promise<boolean> {
-  return (await Promise.all(a.shards.map((s) => one.changedSince(s.db, tags, since)))).some(Boolean);
-}
+/** True when any of `tags` changed at or after `since`: DB's log holds every database's changes (db/archive-sync). */
+export const changedSince = (a: Archive, tags: string[], since: number) => one.changedSince(primaryOf(a.shards).db, tags, since);
 
 /** The stored file and path of a slug in whichever database holds it (asked at once). */
 export const fileOfSlug = (a: Archive, slug: string) => firstOf(a.shards, (db) => one.fileOfSlug(db, slug));

@@ -226,7 +226,7 @@ function postRow(post: StoredPost, now: number): SqlValue[] {
 }
 
 /** Splits JSON-encodable rows into JSON array texts of at most `limit` UTF-8 bytes; a row that alone exceeds it is returned apart. */
-function packJson(rows: unknown[], limit: number): { packs: string[]; oversized: number[] } {
+export function packJson(rows: unknown[], limit = MAX_JSON_PARAM_BYTES): { packs: string[]; oversized: number[] } {
   const packs: string[] = [];
   const oversized: number[] = [];
   let current: string[] = [];

@@ -9,7 +9,7 @@ import { readConfig, type SiteConfig } from "../config";
 import { withDeadline } from "../db/deadline";
 import { bindingsOf, type Shard } from "../db/archive";
 import type { WriteTarget } from "../db/archive-sync";
-import type { Archive } from "../db/repository";
+import type { Archive, Db } from "../db/repository";
 import { d1Executor } from "../db/sync";
 import type { AppEnv } from "../env";
 
@@ -49,27 +49,48 @@ export function configForRequest(config: SiteConfig, url: string): SiteConfig {
   return local;
 }
 
+/** A database of one request's archive, opened as a read session with a deadline on first use. */
+class ReadShard implements Shard<Db> {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  private readonly binding: D1Database;
+  private session: Db | undefined;
+  constructor(s: Shard<D1Database>) {
+    this.name = s.name;
+    this.from = s.from;
+    this.to = s.to;
+    this.binding = s.db;
+  }
+  get db(): Db {
+    this.session ??= withDeadline(
+      this.binding.withSession ? this.binding.withSession("first-unconstrained") : this.binding,
+      QUERY_DEADLINE_MS,
+    );
+    return this.session;
+  }
+}
+
 /**
- * Every database of the archive as a read session whose queries have a deadline. Reads tolerate
- * replica lag of a few seconds: news pages are cached for a minute anyway. A session costs
- * nothing until it is asked something.
+ * Every database of the archive as a read session whose queries have a deadline, opened when first
+ * asked (a request asks one or two, however many there are). Reads tolerate replica lag of a few
+ * seconds: news pages are cached for a minute anyway.
  */
 export function readArchive(env: Env, config: SiteConfig): Archive {
-  const shards = bindingsOf<D1Database>(env as unknown as Record<string, unknown>, config.archive, config.timeZone);
-  return {
-    timeZone: config.timeZone,
-    shards: shards.map((s) => ({
-      ...s,
-      db: withDeadline(s.db.withSession ? s.db.withSession("first-unconstrained") : s.db, QUERY_DEADLINE_MS),
-    })),
-  };
+  return { timeZone: config.timeZone, shards: archiveBindings(env).map((s) => new ReadShard(s)) };
 }
 
 /** The archive's D1 bindings themselves (writes, and the Cron Trigger's jobs), newest first. */
 export function archiveBindings(env: Env): Shard<D1Database>[] {
   const config = configFor(env);
-  return bindingsOf<D1Database>(env as unknown as Record<string, unknown>, config.archive, config.timeZone);
+  if (bound?.env === env && bound.config === config) return bound.shards;
+  const shards = bindingsOf<D1Database>(env as unknown as Record<string, unknown>, config.archive, config.timeZone);
+  bound = { env, config, shards };
+  return shards;
 }
+
+/** The bindings of the isolate's env (one per isolate in practice), looked up once. */
+let bound: { env: Env; config: SiteConfig; shards: Shard<D1Database>[] } | null = null;
 
 /** The archive as the write path's target (db/archive-sync). */
 export function writeTarget(env: Env): WriteTarget {

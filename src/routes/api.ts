@@ -17,8 +17,8 @@ import type { Context, Handler } from "hono";
 import { MAX_ROW_BYTES } from "../content/post";
 import { fileOfSlug } from "../db/reads";
 import { hashesOf, targetState } from "../db/repository";
-import { deletePost } from "../db/statements";
-import { conflictReason, d1Executor } from "../db/sync";
+import { deleteFrom } from "../db/archive-sync";
+import { conflictReason } from "../db/sync";
 import type { AppEnv } from "../env";
 import { badName, type FileResult, type IncomingFile, ingestFiles, type Refusal } from "../ingest/files";
 import { archiveBindings, configFor, writeTarget } from "../http/context";
@@ -156,8 +156,9 @@ export const deletePostFile: Handler<AppEnv> = async (c) => {
   if (why) return fail(c, 400, why);
   const { slug } = parseFilename(name);
   // Whichever database holds it (its date decides, and the file's name may not carry that date).
+  const target = writeTarget(c.env);
   const holders = (
-    await Promise.all(archiveBindings(c.env).map(async (s) => ({ s, stored: await fileOfSlug(s.db, slug) })))
+    await Promise.all(archiveBindings(c.env).map(async (s, i) => ({ i, stored: await fileOfSlug(s.db, slug) })))
   ).filter((h) => h.stored !== null);
   const mine = holders.filter((h) => !h.stored?.file || h.stored.file === name);
   if (!mine.length) {
@@ -165,7 +166,7 @@ export const deletePostFile: Handler<AppEnv> = async (c) => {
     if (other) return fail(c, 409, conflictReason({ slug, storedFile: other }));
     return fail(c, 404, `no stored post has the slug "${slug}" of ${name}`);
   }
-  for (const h of mine) await d1Executor(h.s.db).batch(deletePost(slug));
+  for (const h of mine) await deleteFrom(target, target.shards[h.i] as (typeof target.shards)[0], slug);
   const stored = mine[0]?.stored as { path: string };
   afterWrite(c);
   return c.json({ status: "deleted", url: `${c.get("config").siteUrl}${stored.path}`, warnings: [], reason: null }, 200, noStore);

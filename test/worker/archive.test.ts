@@ -13,6 +13,7 @@ import { app } from "../../src/app";
 import { dayOfCode, dayOfPath, shardAt, shardsNearDay } from "../../src/db/archive";
 import { syncArchive, type WriteTarget } from "../../src/db/archive-sync";
 import { d1Executor } from "../../src/db/sync";
+import { CLOCK_MARGIN_MS } from "../../src/http/edge";
 import { archiveShards, BASE, databaseAt, get, makePost, seedPosts, sharded } from "./helpers";
 import { parseFeed } from "./feed-parse";
 
@@ -234,6 +235,35 @@ describe.runIf(sharded())("several databases", () => {
     expect(await db2022.prepare("SELECT 1 FROM posts WHERE slug = 'mover-1'").first()).toBeNull();
     expect((await get("/mv/2022/03/01/mover-1.html")).status).toBe(404);
     expect((await get("/mv/2023/03/01/mover-1.html")).status).toBe(200);
+  });
+
+  it("voids the edge's copies when a post in an older database changes, and a hit asks DB alone", async () => {
+    const old = makePost({
+      slug: "edge-old-1",
+      publishedAt: Date.UTC(2022, 4, 1, 2),
+      localDate: "2022-05-01",
+      path: "/edgeold/2022/05/01/edge-old-1.html",
+      categories: ["edgeold"],
+      categoriesRaw: "edgeold",
+    });
+    const t = target();
+    await syncArchive(t, [old], Date.now());
+    // A copy rendered within the clock margin of a change to its tags is never trusted.
+    await new Promise((r) => setTimeout(r, CLOCK_MARGIN_MS + 50));
+    const paths = [old.path, "/category/edgeold.html", "/category/edgeold/atom.xml"];
+    for (const p of paths) {
+      expect((await recorded(p)).res.headers.get("X-Cache"), p).toBe("MISS");
+      const hit = await recorded(p);
+      expect(hit.res.headers.get("X-Cache"), p).toBe("HIT");
+      // The change log of every database is copied into DB's: one query, however many databases.
+      expect(hit.asked, p).toEqual({ DB: [expect.stringContaining("cache_changes")] });
+    }
+    await syncArchive(t, [{ ...old, title: "旧库改过的标题", hash: "edge-old-changed" }], Date.now());
+    for (const p of paths) {
+      const { res } = await recorded(p);
+      expect(res.headers.get("X-Cache"), p).toBe("MISS");
+      expect(await res.text(), p).toContain("旧库改过的标题");
+    }
   });
 
   it("refuses posts for a full database, naming it and the change to make, and writes nothing there", async () => {

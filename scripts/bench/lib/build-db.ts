@@ -1,27 +1,28 @@
 /**
  * @module scripts/bench/lib/build-db
- * Builds a large local D1 for the scale test without a million files on
- * disk: the real seed script creates the database (migrations, Miniflare's
- * file) from the first post, then the remaining posts stream from the corpus
- * generator through the same parser (src/content) and the same write path
- * (src/db/sync over the seed's local executor, scripts/lib/local-d1), feed
- * entries included (for posts in the feed window, as the seed). Only
- * reading files and the parse threads are left out; the seed's own throughput
- * is measured separately on the real command.
+ * Builds a large local D1 (or an archive of several) for the scale and
+ * archive tests without a million files on disk: the real seed script creates
+ * the databases (migrations, Miniflare's files) from the first post, then the
+ * remaining posts stream from the corpus generator through the same parser
+ * (src/content) and the same write path (src/db/archive-sync over the seed's
+ * local executors, scripts/lib/local-d1), feed entries included (for posts in
+ * the feed window, as the seed). Only reading files and the parse threads are
+ * left out; the seed's own throughput is measured separately on the real
+ * command.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
-import { readConfig } from "../../../src/config";
-import { syncPosts } from "../../../src/db/sync";
+import { syncArchive } from "../../../src/db/archive-sync";
 import { entriesAtWrite } from "../../../src/ingest/entries";
-import { openLocalD1 } from "../../lib/local-d1";
+import type { CorpusOptions } from "../../lib/corpus-gen";
+import { loadProjectConfig, openWriteTarget } from "../../lib/database";
 import { smallBodyCorpus } from "./corpus";
 import { dbFormat } from "./context";
 import { d1File } from "./d1file";
-import { ROOT, siteVars } from "./env";
+import { ROOT } from "./env";
 import { runMeasured } from "./proc";
 
 const CTX = {
@@ -39,42 +40,73 @@ export interface Built {
   cached: boolean;
 }
 
+export interface BuildOptions {
+  /** The wrangler config whose databases are written (a generated archive); default the project's, DB alone. */
+  config?: string;
+  /** The generator's dates (default: its own two years). */
+  dates?: Pick<CorpusOptions, "endsAt" | "spanMs">;
+  /** Writes only the generated posts whose path passes (a slice of the same corpus)… */
+  keep?: (path: string) => boolean;
+  /** …named so, for the stamp that lets a re-run reuse the build. */
+  keepLabel?: string;
+}
+
+/** `count` generated posts (those `o.keep` passes) into the local databases of `o.config` under `persistDir`. */
 export async function buildSmallBodyDb(
   persistDir: string,
   count: number,
   seed: string,
   log: (s: string) => void,
+  o: BuildOptions = {},
 ): Promise<Built> {
+  const config = o.config ?? join(ROOT, "wrangler.toml");
+  const key = JSON.stringify({
+    count,
+    seed,
+    format: dbFormat(),
+    config: createHash("sha256").update(readFileSync(config)).digest("hex"),
+    dates: o.dates ?? null,
+    keep: o.keepLabel ?? null,
+  });
   const stamp = join(persistDir, ".bench-db");
   if (existsSync(stamp)) {
-    const prev = JSON.parse(readFileSync(stamp, "utf8")) as Built & { count: number; seed: string; format?: string };
-    if (prev.count === count && prev.seed === seed && prev.format === dbFormat()) return { ...prev, cached: true };
+    const prev = JSON.parse(readFileSync(stamp, "utf8")) as Built & { key?: string };
+    if (prev.key === key) return { ...prev, cached: true };
   }
   const started = performance.now();
   rmSync(persistDir, { recursive: true, force: true });
   const first = join(persistDir, "..", `${persistDir.split("/").pop()}-first`);
   rmSync(first, { recursive: true, force: true });
-  const it = smallBodyCorpus(count, seed);
+  const keep = o.keep ?? (() => true);
+  const it = (function* () {
+    for (const p of smallBodyCorpus(count, seed, o.dates)) if (keep(p.path)) yield p;
+  })();
   const head = it.next();
   if (head.done) throw new Error("empty corpus");
   mkdirSync(dirname(join(first, head.value.path)), { recursive: true });
   writeFileSync(join(first, head.value.path), head.value.text);
-  const r = await runMeasured("npm", ["run", "--silent", "seed", "--", "--persist-to", persistDir, "--json", first], {
-    cwd: ROOT,
-  });
+  const configArgs = o.config ? ["--config", o.config] : [];
+  const r = await runMeasured(
+    "npm",
+    ["run", "--silent", "seed", "--", "--persist-to", persistDir, ...configArgs, "--json", first],
+    {
+      cwd: ROOT,
+    },
+  );
   rmSync(first, { recursive: true, force: true });
   if (r.status !== 0 || !d1File(persistDir)) throw new Error(`seed of the first post failed (${r.status}): ${r.stderr}`);
 
-  const local = openLocalD1(d1File(persistDir) as string);
+  const project = await loadProjectConfig(config);
+  const opened = await openWriteTarget(project, "local", persistDir);
   let posts = 1;
   let rejected = 0;
-  const site = readConfig(siteVars());
+  const site = project.site;
   // With their feed entries where the seed's parse threads render them (posts in the feed window).
   const flush = (group: PostRecord[]) => {
     const now = Date.now();
     const entries = entriesAtWrite(site, group, now);
-    return syncPosts(
-      local.db,
+    return syncArchive(
+      opened.target,
       group.map((p, i) => ({ ...p, feed: entries[i] ?? null })),
       now,
     );
@@ -99,11 +131,11 @@ export async function buildSmallBodyDb(
     }
     if (group.length) await flush(group);
     posts += group.length;
-    await local.db.batch([{ sql: "ANALYZE", params: [] }]);
+    for (const s of opened.target.shards) await s.db.batch([{ sql: "ANALYZE", params: [] }]);
   } finally {
-    await local.close();
+    await opened.close();
   }
   const built = { posts, rejected, seconds: (performance.now() - started) / 1000, cached: false };
-  writeFileSync(stamp, JSON.stringify({ ...built, count, seed, format: dbFormat() }));
+  writeFileSync(stamp, JSON.stringify({ ...built, key }));
   return built;
 }

@@ -35,6 +35,9 @@ export interface Sizes {
   loadConnections: number;
   /** Posts of the live day replayed by the firehose suite. */
   liveDay: number;
+  /** The archive suite: this many databases of this many posts each, against one of them alone. */
+  archiveDatabases: number;
+  archivePerDatabase: number;
 }
 
 export const FULL: Sizes = {
@@ -55,6 +58,8 @@ export const FULL: Sizes = {
   loadSeconds: 60,
   loadConnections: 64,
   liveDay: 6_000,
+  archiveDatabases: 10,
+  archivePerDatabase: 100_000,
 };
 
 export const QUICK: Sizes = {
@@ -75,6 +80,8 @@ export const QUICK: Sizes = {
   loadSeconds: 10,
   loadConnections: 16,
   liveDay: 1_500,
+  archiveDatabases: 10,
+  archivePerDatabase: 2_000,
 };
 
 export interface Ctx {
@@ -90,26 +97,29 @@ export const mainCorpus = (ctx: Ctx) => join(WORK, `corpus-${ctx.sizes.main}`);
 export const mainDb = (ctx: Ctx) => join(WORK, `db-${ctx.sizes.main}`);
 
 /** The seed command line the benchmarks run, exactly as a maintainer would. */
-export const seedArgs = (persistDir: string, paths: string[]) => [
+export const seedArgs = (persistDir: string, paths: string[], options: string[] = []) => [
   "run",
   "--silent",
   "seed",
   "--",
   "--persist-to",
   persistDir,
+  ...options,
   "--json",
   ...paths,
 ];
-export const seedCommand = (persistDir: string, paths: string[]) =>
-  `npm run seed -- --persist-to ${persistDir} --json ${paths.join(" ")}`;
+export const seedCommand = (persistDir: string, paths: string[], options: string[] = []) =>
+  ["npm run seed -- --persist-to", persistDir, ...options, "--json", ...paths].join(" ");
 
 /** Runs the seed and checks its JSON report; everything but the report went to stderr. */
 export async function runSeedMeasured(
   persistDir: string,
   paths: string[],
   cwd: string,
+  /** more seed options (`--config PATH`) */
+  options: string[] = [],
 ): Promise<Measured & { report: SeedReport }> {
-  const m = await runMeasured("npm", seedArgs(persistDir, paths), { cwd });
+  const m = await runMeasured("npm", seedArgs(persistDir, paths, options), { cwd });
   let report: SeedReport;
   try {
     report = JSON.parse(m.stdout) as SeedReport;

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateCorpus, type GeneratedPost } from "../../lib/corpus-gen";
+import { type CorpusOptions, generateCorpus, type GeneratedPost } from "../../lib/corpus-gen";
 import { ROOT } from "./env";
 
 /** `npm run gen:corpus -- --count N --seed S --out DIR`, skipped when DIR already holds exactly that corpus. */
@@ -34,8 +34,12 @@ const MAX_BODY = 240;
  * links and back-links are kept, so URLs, categories, tags and share codes are
  * exactly those of the full corpus.
  */
-export function* smallBodyCorpus(count: number, seed: string): Generator<GeneratedPost> {
-  for (const post of generateCorpus({ count, seed })) {
+export function* smallBodyCorpus(
+  count: number,
+  seed: string,
+  dates: Pick<CorpusOptions, "endsAt" | "spanMs"> = {},
+): Generator<GeneratedPost> {
+  for (const post of generateCorpus({ count, seed, ...dates })) {
     const start = post.text.indexOf(FRONT_END);
     if (start < 0) {
       yield post;

@@ -27,6 +27,8 @@ export async function startDevServer(
   persistDir: string,
   timeoutMs = 90_000,
   vars: Record<string, string> = {},
+  /** More `wrangler dev` arguments (`--config` of a generated archive). */
+  args: string[] = [],
 ): Promise<DevServer> {
   const inspector = await freePort();
   const workerdOf = (pid: number) =>
@@ -47,6 +49,7 @@ export async function startDevServer(
       "--upstream-protocol",
       site.protocol.slice(0, -1),
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ...args,
     ],
     logLevel: "error",
     timeoutMs,

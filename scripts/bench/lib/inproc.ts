@@ -19,15 +19,24 @@ type Row = Record<string, unknown>;
 /** Shortest measurement, ms. */
 const MIN_MS = 1500;
 
+/** Time inside SQLite and queries run, summed over every database a Worker has. */
+interface Meter {
+  sqlMs: number;
+  queries: number;
+  /** queries per binding */
+  byDb: Record<string, number>;
+}
+
 class Sqlite {
   readonly db: DatabaseSync;
   private readonly stmts = new Map<string, StatementSync>();
-  /** ms spent inside SQLite */
-  sqlMs = 0;
-  queries = 0;
-  constructor(file: string) {
+  private readonly meter: Meter;
+  private readonly binding: string;
+  constructor(file: string, meter: Meter, binding: string) {
     // Writable: feeds store the entries they render for posts that had none (routes/feeds).
     this.db = new DatabaseSync(file);
+    this.meter = meter;
+    this.binding = binding;
   }
   run<T>(sql: string, params: unknown[], f: (s: StatementSync, p: unknown[]) => T): T {
     let s = this.stmts.get(sql);
@@ -39,8 +48,9 @@ class Sqlite {
     try {
       return f(s, params);
     } finally {
-      this.sqlMs += performance.now() - t0;
-      this.queries++;
+      this.meter.sqlMs += performance.now() - t0;
+      this.meter.queries++;
+      this.meter.byDb[this.binding] = (this.meter.byDb[this.binding] ?? 0) + 1;
     }
   }
 }
@@ -125,6 +135,8 @@ export interface InProcResult {
   /** of which inside SQLite, ms */
   sqlMs: number;
   queriesPerRequest: number;
+  /** databases any of the requests queried */
+  databases: number;
   bytes: number;
 }
 
@@ -148,12 +160,27 @@ export interface InProc {
   close(): void;
 }
 
-export async function openInProc(bundle: string, persistDir: string, vars: Record<string, string>): Promise<InProc> {
-  const file = d1File(persistDir);
-  if (!file) throw new Error(`no D1 under ${persistDir}`);
+/**
+ * The bundle's Worker over local D1 files: `databases` is a `--persist-to` folder (its one
+ * database as DB), or binding → SQLite file for an archive of several (vars name them in ARCHIVE).
+ */
+export async function openInProc(
+  bundle: string,
+  databases: string | Record<string, string>,
+  vars: Record<string, string>,
+): Promise<InProc> {
+  const files = typeof databases === "string" ? { DB: d1File(databases) } : databases;
   const worker = ((await import(pathToFileURL(bundle).href)) as { default: Worker }).default;
-  const db = new Sqlite(file);
-  const env = { ...vars, DB: d1Binding(db) };
+  const meter: Meter = { sqlMs: 0, queries: 0, byDb: {} };
+  const opened: Sqlite[] = [];
+  const bindings: Record<string, ReturnType<typeof d1Binding>> = {};
+  for (const [binding, file] of Object.entries(files)) {
+    if (!file) throw new Error(`no D1 file for ${binding} (${typeof databases === "string" ? databases : "archive"})`);
+    const sqlite = new Sqlite(file, meter, binding);
+    opened.push(sqlite);
+    bindings[binding] = d1Binding(sqlite);
+  }
+  const env = { ...vars, ...bindings };
   const waits: Promise<unknown>[] = [];
   const ctx = { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException() {}, props: {} };
   const get = (path: string, headers?: Record<string, string>) =>
@@ -174,8 +201,9 @@ export async function openInProc(bundle: string, persistDir: string, vars: Recor
   const run = async (name: string, call: (i: number) => Promise<number>, warmup: number, requests: number, minMs: number) => {
     for (let i = 1; i <= warmup; i++) await call(-i);
     await Promise.all(waits.splice(0));
-    db.sqlMs = 0;
-    db.queries = 0;
+    meter.sqlMs = 0;
+    meter.queries = 0;
+    meter.byDb = {};
     let bytes = 0;
     let done = 0;
     const c0 = process.cpuUsage();
@@ -188,8 +216,9 @@ export async function openInProc(bundle: string, persistDir: string, vars: Recor
       name,
       requests: done,
       cpuMs: (c.user + c.system) / 1000 / done,
-      sqlMs: db.sqlMs / done,
-      queriesPerRequest: db.queries / done,
+      sqlMs: meter.sqlMs / done,
+      queriesPerRequest: meter.queries / done,
+      databases: Object.keys(meter.byDb).length,
       bytes: bytes / done,
       wallMs,
     };
@@ -208,6 +237,8 @@ export async function openInProc(bundle: string, persistDir: string, vars: Recor
       return run(name, call, warmup, requests, 0);
     },
     measure: (r, requests) => run(r.name, (i) => once(r, i), Math.min(200, requests), requests, MIN_MS),
-    close: () => db.db.close(),
+    close: () => {
+      for (const s of opened) s.db.close();
+    },
   };
 }

@@ -1,11 +1,20 @@
+/**
+ * @module scripts/bench/lib/serving
+ * Serving figures of one or more setups side by side: each route in process
+ * (the bundle's fetch() over node:sqlite, CPU per request and SQLite time
+ * apart) and through a real `wrangler dev` driven by wrk (latency, workerd CPU),
+ * edge hits and the render path apart; with several setups every measurement
+ * alternates between them, so outside load lands on all alike.
+ */
+import { DatabaseSync } from "node:sqlite";
 import { readConfig } from "../../../src/config";
 import type { Ctx } from "./context";
-import { openD1File } from "./d1file";
+import { d1File } from "./d1file";
 import { clearEdgeCache, type DevServer, startDevServer } from "./devserver";
 import { siteVars } from "./env";
 import { type InProc, openInProc } from "./inproc";
 import { TICKS_PER_SECOND } from "./proc";
-import { type Spread, spread } from "./stats";
+import { pairedRatio, type Spread, spread } from "./stats";
 import { runWrk, type WrkOptions, wrkCommand } from "./wrk";
 
 export type Mode = "hit" | "render" | "direct";
@@ -26,9 +35,10 @@ export interface Picked {
   category: { name: string; posts: number };
 }
 
-/** A median-size article with a share code, and the category with the most posts. */
-export function pickRoutes(persistDir: string): { picked: Picked; routes: Route[] } {
-  const db = openD1File(persistDir);
+/** A median-size article with a share code (from `articleFile`), and the category with the most posts (in `categoryFile`). */
+export function pickRoutes(articleFile: string, categoryFile: string): { picked: Picked; routes: Route[] } {
+  const db = new DatabaseSync(articleFile, { readOnly: true });
+  const cats = categoryFile === articleFile ? db : new DatabaseSync(categoryFile, { readOnly: true });
   try {
     const sample = db
       .prepare(
@@ -37,7 +47,7 @@ export function pickRoutes(persistDir: string): { picked: Picked; routes: Route[
       .all() as { path: string; info_code: string; n: number }[];
     const mid = sample[sample.length >> 1];
     if (!mid) throw new Error("no article with a share code");
-    const top = db
+    const top = cats
       .prepare(
         "SELECT t.name AS name, (SELECT count(*) FROM post_terms AS pt WHERE pt.kind = 'c' AND pt.key = t.key) AS n FROM terms AS t WHERE t.kind = 'c' ORDER BY n DESC LIMIT 1",
       )
@@ -73,6 +83,7 @@ export function pickRoutes(persistDir: string): { picked: Picked; routes: Route[
     return { picked, routes };
   } finally {
     db.close();
+    if (cats !== db) cats.close();
   }
 }
 
@@ -96,6 +107,8 @@ export interface InProcPoint {
   /** cpu − sql − the same for /healthz */
   workerAboveMs: Spread;
   queries: number;
+  /** databases the route's requests queried */
+  databases: number;
   bytes: number;
 }
 
@@ -107,6 +120,8 @@ export interface ServingResult {
   nodeCpuShare: number;
 }
 
+const nameOf = (db: ServedDb) => `${db.archive ? `${Object.keys(db.archive.files).length} databases, ` : ""}${db.posts} posts`;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function etagOf(url: string, method: "GET" | "HEAD"): Promise<string> {
@@ -117,9 +132,23 @@ async function etagOf(url: string, method: "GET" | "HEAD"): Promise<string> {
   return etag;
 }
 
+/** One setup measured: a `--persist-to` folder with DB alone, or an archive of several databases. */
+export interface ServedDb {
+  persistDir: string;
+  posts: number;
+  /** An archive: its databases (binding → SQLite file), ARCHIVE in `vars`, its config in `devArgs`. */
+  archive?: {
+    files: Record<string, string>;
+    /** the database the article and share link are picked from (the category comes from DB) */
+    articleFrom: string;
+    vars: Record<string, string>;
+    devArgs: string[];
+  };
+}
+
 export interface ServingOptions {
-  /** Databases measured side by side: each step of the plan runs on every database in turn. */
-  dbs: { persistDir: string; posts: number }[];
+  /** Setups measured side by side: each step of the plan runs on every setup in turn. */
+  dbs: ServedDb[];
   bundleFile: string;
   runs: number;
   wrkSeconds: number;
@@ -159,6 +188,7 @@ interface InProcSamples {
   sql: number[];
   above: number[];
   queries: number;
+  databases: number;
   bytes: number;
 }
 
@@ -167,14 +197,21 @@ interface InProcSamples {
  * alternates between them, so a burst of load from elsewhere on the machine lands on both.
  */
 export async function measureServing(o: ServingOptions): Promise<ServingResult[]> {
-  const sets = o.dbs.map((db) => ({ ...db, ...pickRoutes(db.persistDir) }));
+  const sets = o.dbs.map((db) => {
+    const main = db.archive?.files.DB ?? d1File(db.persistDir);
+    const article = db.archive ? db.archive.files[db.archive.articleFrom] : main;
+    if (!main || !article) throw new Error(`no local D1 under ${db.persistDir}`);
+    return { ...db, ...pickRoutes(article, main) };
+  });
   const vars = siteVars();
   readConfig(vars); // the same validation the Worker does
   const routeKeys = (sets[0]?.routes ?? []).map((r) => r.key);
 
   // In process first: nothing else of ours runs meanwhile.
   const inproc = sets.map(() => new Map<string, InProcSamples>());
-  const ips = await Promise.all(sets.map((set) => openInProc(o.bundleFile, set.persistDir, vars)));
+  const ips = await Promise.all(
+    sets.map((set) => openInProc(o.bundleFile, set.archive?.files ?? set.persistDir, { ...vars, ...set.archive?.vars })),
+  );
   try {
     // Warm every route's code once first: otherwise the first route measured pays for compiling the bundle.
     for (const [i, set] of sets.entries()) {
@@ -199,7 +236,14 @@ export async function measureServing(o: ServingOptions): Promise<ServingResult[]
           const m = await ip.measure({ name: r.key, path, headers, expectStatus: r.status }, o.inprocRequests);
           if (r.key === "healthz") base[i] = { cpu: m.cpuMs, sql: m.sqlMs };
           const b = base[i] as { cpu: number; sql: number };
-          const e = inproc[i]?.get(r.key) ?? { cpu: [], sql: [], above: [], queries: m.queriesPerRequest, bytes: m.bytes };
+          const e = inproc[i]?.get(r.key) ?? {
+            cpu: [],
+            sql: [],
+            above: [],
+            queries: m.queriesPerRequest,
+            databases: m.databases,
+            bytes: m.bytes,
+          };
           e.cpu.push(m.cpuMs);
           e.sql.push(m.sqlMs);
           e.above.push(m.cpuMs - m.sqlMs - (b.cpu - b.sql));
@@ -212,7 +256,7 @@ export async function measureServing(o: ServingOptions): Promise<ServingResult[]
   }
   for (const [i, set] of sets.entries()) {
     o.log(
-      `  in-process, ${set.posts} posts: ${[...(inproc[i] ?? [])].map(([k, v]) => `${k} ${spread(v.cpu).median.toFixed(3)} ms`).join(", ")}`,
+      `  in-process, ${nameOf(set)}: ${[...(inproc[i] ?? [])].map(([k, v]) => `${k} ${spread(v.cpu).median.toFixed(3)} ms`).join(", ")}`,
     );
   }
 
@@ -222,7 +266,7 @@ export async function measureServing(o: ServingOptions): Promise<ServingResult[]
   try {
     for (const set of sets) {
       clearEdgeCache(set.persistDir);
-      servers.push(await startDevServer(set.persistDir));
+      servers.push(await startDevServer(set.persistDir, 90_000, {}, set.archive?.devArgs));
     }
     const plan = (sets[0]?.routes ?? []).flatMap((r) => r.modes.map((mode) => ({ key: r.key, mode })));
     for (let run = 0; run < o.runs; run++) {
@@ -286,7 +330,7 @@ export async function measureServing(o: ServingOptions): Promise<ServingResult[]
           for (const [k, v] of Object.entries(statuses)) e.statuses[k] = (e.statuses[k] ?? 0) + v;
           points[i]?.set(key, e);
           o.log(
-            `  ${set.posts} posts ${key} run ${run + 1}: ${res.rps.toFixed(0)} req/s, p50 ${res.latencyMs.p50.toFixed(1)} ms, ${cpu.toFixed(2)} ms CPU/req ${JSON.stringify(statuses)}`,
+            `  ${nameOf(set)} ${key} run ${run + 1}: ${res.rps.toFixed(0)} req/s, p50 ${res.latencyMs.p50.toFixed(1)} ms, ${cpu.toFixed(2)} ms CPU/req ${JSON.stringify(statuses)}`,
           );
         }
       }
@@ -325,6 +369,7 @@ export async function measureServing(o: ServingOptions): Promise<ServingResult[]
                   sqlMs: spread(ip.sql),
                   workerAboveMs: spread(ip.above),
                   queries: ip.queries,
+                  databases: ip.databases,
                   bytes: ip.bytes,
                 }
               : undefined,
@@ -339,4 +384,28 @@ export async function measureServing(o: ServingOptions): Promise<ServingResult[]
       nodeCpuShare: ticks.node / Math.max(1, ticks.node + ticks.workerd),
     };
   });
+}
+
+/** Route by route, `b` against `a` (run-by-run ratios: each run of `b` was taken right after the same run of `a`). */
+export function compareServing(a: ServingResult, b: ServingResult) {
+  const comparison = a.routes.map((r) => {
+    const l = b.routes.find((x) => x.key === r.key && x.mode === r.mode);
+    return {
+      key: r.key,
+      label: r.label,
+      mode: r.mode,
+      p50Ratio: pairedRatio(r.wrk?.p50Ms, l?.wrk?.p50Ms),
+      cpuRatio: pairedRatio(r.wrk?.cpuMs, l?.wrk?.cpuMs),
+      inprocCpuRatio: pairedRatio(r.inproc?.cpuMs, l?.inproc?.cpuMs),
+      sqlRatio: pairedRatio(r.inproc?.sqlMs, l?.inproc?.sqlMs),
+    };
+  });
+  const worst = (k: "p50Ratio" | "cpuRatio" | "inprocCpuRatio") =>
+    spread(comparison.map((c) => c[k]).filter((x) => Number.isFinite(x))).max;
+  return {
+    comparison,
+    worstP50Ratio: worst("p50Ratio"),
+    worstCpuRatio: worst("cpuRatio"),
+    worstInprocCpuRatio: worst("inprocCpuRatio"),
+  };
 }

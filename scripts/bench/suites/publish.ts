@@ -28,7 +28,7 @@ plugins:
 `;
 
 /** One new post file (never seen by either database) per run. */
-function newPost(dir: string, tag: string): string {
+export function newPost(dir: string, tag: string): string {
   rmSync(dir, { recursive: true, force: true });
   const [post] = [...generateCorpus({ count: 1, seed: `publish-${tag}` })];
   const m = post && /(\d{8})(\d{10})\.md$/.exec(post.path);

@@ -13,8 +13,7 @@ import { buildSmallBodyDb } from "../lib/build-db";
 import type { Ctx } from "../lib/context";
 import { d1File, duBytes } from "../lib/d1file";
 import { WORK } from "../lib/env";
-import { measureServing, type ServingResult, servingOptions } from "../lib/serving";
-import { pairedRatio, spread } from "../lib/stats";
+import { compareServing, measureServing, type ServingResult, servingOptions } from "../lib/serving";
 
 export const SCALE_SEED = "scale";
 
@@ -47,33 +46,14 @@ export async function scaleSuite(ctx: Ctx) {
     if (!process.env.BENCH_KEEP_SCALE_DB) for (const b of built) rmSync(b.dir, { recursive: true, force: true });
   }
   const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
-  // Each run of the large database was taken right after the same run of the small one: compare run by run.
-  const ratio = pairedRatio;
-  const comparison = small.serving.routes.map((r) => {
-    const l = large.serving.routes.find((x) => x.key === r.key && x.mode === r.mode);
-    return {
-      key: r.key,
-      label: r.label,
-      mode: r.mode,
-      p50Ratio: ratio(r.wrk?.p50Ms, l?.wrk?.p50Ms),
-      cpuRatio: ratio(r.wrk?.cpuMs, l?.wrk?.cpuMs),
-      inprocCpuRatio: ratio(r.inproc?.cpuMs, l?.inproc?.cpuMs),
-      sqlRatio: ratio(r.inproc?.sqlMs, l?.inproc?.sqlMs),
-    };
-  });
-  const worst = (k: "p50Ratio" | "cpuRatio" | "inprocCpuRatio") =>
-    spread(comparison.map((c) => c[k]).filter((x) => Number.isFinite(x)));
   return {
     small: { posts: small.posts, buildSeconds: small.buildSeconds, fileBytes: small.fileBytes },
     large: { posts: large.posts, buildSeconds: large.buildSeconds, fileBytes: large.fileBytes },
     servingSmall: small.serving,
     servingLarge: large.serving,
-    comparison,
-    worstP50Ratio: worst("p50Ratio").max,
-    worstCpuRatio: worst("cpuRatio").max,
-    worstInprocCpuRatio: worst("inprocCpuRatio").max,
+    ...compareServing(small.serving, large.serving),
     commands: [
-      `scripts/bench/lib/build-db.ts: first post via npm run seed, the rest parsed by src/content and written with src/db/statements into the same SQLite file (generator seed "${SCALE_SEED}", body cut to its first paragraph, ≤240 chars)`,
+      `scripts/bench/lib/build-db.ts: first post via npm run seed, the rest parsed by src/content and written by src/db/archive-sync (the seed's write path) into the same SQLite file (generator seed "${SCALE_SEED}", body cut to its first paragraph, ≤240 chars)`,
       "then the same wrangler dev + wrk + in-process runs as the serving benchmark, on each database",
     ],
   };
