@@ -306,6 +306,27 @@ const archive: Block = (results) => {
   return L;
 };
 
+/** The archive benchmark in a few lines, for docs/scaling.md. */
+const archiveSummary: Block = (results) => {
+  const a = typed(results).archive;
+  if (!a?.servingOne || !a.servingMany) return stamp(undefined);
+  const L = [
+    ...stamp(results.archive),
+    `| route (render path) | Worker CPU in process, 1 → ${a.databases} databases | ratio | median latency through wrangler dev | databases asked |`,
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const c of a.comparison) {
+    if (c.mode === "hit" || c.key === "healthz") continue;
+    const x = route(a.servingOne, c.key, c.mode);
+    const y = route(a.servingMany, c.key, c.mode);
+    L.push(
+      `| ${c.label} | ${f(x?.inproc?.cpuMs.median, 3)} → ${f(y?.inproc?.cpuMs.median, 3)} ms | ${f(c.inprocCpuRatio)}× | ${f(x?.wrk?.p50Ms.median, 1)} → ${f(y?.wrk?.p50Ms.median, 1)} ms (${f(c.p50Ratio)}×) | ${y?.inproc?.databases ?? "n/a"} |`,
+    );
+  }
+  L.push("", `Publishing one post: ${fmtSpread(a.publishOne)} s into one database, ${fmtSpread(a.publishMany)} s into ${a.databases}.`);
+  return L;
+};
+
 const load: Block = (results) => {
   const l = typed(results).load;
   if (!l) return stamp(undefined);
@@ -484,6 +505,7 @@ export const BLOCKS: Record<string, Block> = {
   firehose,
   scale,
   archive,
+  "archive-summary": archiveSummary,
   load,
   kill,
   bundle,
