@@ -140,36 +140,31 @@ export async function termPageVersion(
   return { term, version };
 }
 
-/** A post by its path: the database of the path's date (or the two around it), then the routing table. */
-export async function postByPath(a: Archive, path: string, now: number): Promise<Post | null> {
-  if (a.shards.length === 1) return one.postByPath((a.shards[0] as Shard<Db>).db, path, now);
-  const day = dayOfPath(path);
+/**
+ * A point lookup by a key that carries a date (`day`, null when it carries none): the database of
+ * that day (or the two around it), then the one the routing table names for `key`.
+ */
+async function byDatedKey<T>(a: Archive, day: string | null, key: string, ask: (db: Db) => Promise<T | null>): Promise<T | null> {
+  if (a.shards.length === 1) return ask((a.shards[0] as Shard<Db>).db);
   const near = day ? shardsNearDay(a.shards, day, a.timeZone) : [];
-  const found = await nearFirst(near, (db) => one.postByPath(db, path, now));
+  const found = await nearFirst(near, ask);
   if (found) return found;
-  const s = await routed(a, routeKey.path(path));
-  return s && !near.includes(s) ? one.postByPath(s.db, path, now) : null;
+  const s = await routed(a, key);
+  return s && !near.includes(s) ? ask(s.db) : null;
 }
+
+/** A post by its path. */
+export const postByPath = (a: Archive, path: string, now: number): Promise<Post | null> =>
+  byDatedKey(a, dayOfPath(path), routeKey.path(path), (db) => one.postByPath(db, path, now));
 
 /** A post by its slug, as a path dated `day` names it: the database of that day, or the two around it. */
 export async function postByDatedSlug(a: Archive, slug: string, day: string, now: number): Promise<Post | null> {
   return nearFirst(shardsNearDay(a.shards, day, a.timeZone), (db) => one.postBySlug(db, slug, now));
 }
 
-/** The post a share code names: the database of the code's date (or the two around it), then the routing table. */
-export async function postByInfoCode(
-  a: Archive,
-  code: string,
-  now: number,
-): Promise<{ slug: string; path: string; visible: boolean } | null> {
-  if (a.shards.length === 1) return one.postByInfoCode((a.shards[0] as Shard<Db>).db, code, now);
-  const day = dayOfCode(code);
-  const near = day ? shardsNearDay(a.shards, day, a.timeZone) : [];
-  const found = await nearFirst(near, (db) => one.postByInfoCode(db, code, now));
-  if (found) return found;
-  const s = await routed(a, routeKey.code(code));
-  return s && !near.includes(s) ? one.postByInfoCode(s.db, code, now) : null;
-}
+/** The post a share code names. */
+export const postByInfoCode = (a: Archive, code: string, now: number) =>
+  byDatedKey(a, dayOfCode(code), routeKey.code(code), (db) => one.postByInfoCode(db, code, now));
 
 /** The category or raw string `key` while it has a visible post, in any database (asked at once). */
 export const liveCategory = (a: Archive, key: string, now: number) => firstOf(a.shards, (db) => one.liveCategory(db, key, now));
