@@ -3,7 +3,8 @@
  * The archive's configuration (ARCHIVE), and the seed over the sharded example
  * (`--env archive`): each post lands in the local database of its year,
  * migrations are applied to every one, a re-run writes nothing, and a full
- * database is refused by name while the others still take their posts.
+ * database is refused by name while the others still take their posts; then
+ * `wrangler dev --env archive` serves them all.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProjectConfig, localDatabaseFile } from "../../scripts/lib/database";
 import { archiveParts, ConfigError } from "../../src/config";
-import { runSeed } from "../support/dev-server";
+import { type DevServer, runSeed, startDevServer } from "../support/dev-server";
 import { ROOT } from "../support/fixtures";
 
 const dirs: string[] = [];
@@ -122,4 +123,48 @@ describe("seeding the sharded example", () => {
     ]);
     expect(r.report).toMatchObject({ unchanged: 1, inserted: 0 });
   });
+});
+
+describe("wrangler dev --env archive", () => {
+  const site = "https://finews.withounder.com";
+  // Share codes carry the date, as the scraper's do.
+  const files: [string, string, string][] = [
+    ["2021-06-01", "10:00:00", "NW202106010000000001"],
+    ["2021-12-31", "23:59:00", "NW202112310000000002"],
+    ["2022-01-01", "00:30:00", "NW202201010000000003"],
+    ["2023-05-05", "08:00:00", "NW202305050000000004"],
+    ["2025-02-02", "09:00:00", "NW202502020000000005"],
+  ];
+  const pathOf = ([date, , slug]: (typeof files)[0]) => `/newyear/${date.replaceAll("-", "/")}/${slug}.html`;
+  let server: DevServer;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("serves every post, share link, list and feed from the database of each post's year", async () => {
+    const posts = temp("dev-posts");
+    for (const [date, time, slug] of files) writeFileSync(join(posts, `${date}-${slug}.md`), post(date, time, slug));
+    server = await startDevServer({ env: "archive", seed: [posts] });
+    for (const f of files) {
+      const res = await fetch(`${server.url}${pathOf(f)}`);
+      expect(res.status, pathOf(f)).toBe(200);
+      expect(await res.text()).toContain(`正文 ${f[2]}`);
+      const share = await fetch(`${server.url}/html_News/NewsShare.html?infoCode=${f[2]}`, { redirect: "manual" });
+      expect(share.status, f[2]).toBe(301);
+      // wrangler dev's proxy turns the upstream host of a redirect back into its own.
+      expect(new URL(share.headers.get("Location") ?? "", server.url).pathname).toBe(pathOf(f));
+    }
+    // Newest first across all four databases, nothing missing or repeated.
+    const newestFirst = files.map(pathOf).reverse();
+    const page = await (await fetch(`${server.url}/category/newyear.html`)).text();
+    const listed = [...page.matchAll(/href="(?:https:\/\/finews\.withounder\.com)?(\/newyear\/\d{4}\/[^"]+\.html)"/g)].map(
+      (m) => m[1],
+    );
+    expect([...new Set(listed)]).toEqual(newestFirst);
+    const feed = await (await fetch(`${server.url}/category/newyear/feed.json`)).json();
+    expect((feed as { items: { url: string }[] }).items.map((i) => i.url)).toEqual(newestFirst.map((p) => `${site}${p}`));
+    // Sitemaps are UTC days: 2021-12-31 (UTC) holds both sides of the Beijing new year.
+    const day = await (await fetch(`${server.url}/sitemaps/2021-12-31.xml`)).text();
+    for (const f of files.slice(1, 3)) expect(day).toContain(`${site}${pathOf(f)}`);
+  }, 120_000);
 });

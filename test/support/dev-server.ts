@@ -65,15 +65,18 @@ export interface StartOptions {
   args?: string[];
   /** Links on the loopback origin, as `npm start` serves them (default: SITE_URL's, as deployed). */
   localLinks?: boolean;
+  /** A wrangler environment (`--env NAME`) for both the seed and wrangler dev. */
+  env?: string;
 }
 
 export async function startDevServer(opts: StartOptions = {}): Promise<DevServer> {
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), "finews-dev-"));
+  const envArgs = opts.env ? ["--env", opts.env] : [];
   if (opts.seed?.length) {
-    const r = runSeed(["--persist-to", persistDir, "--json", ...opts.seed]);
+    const r = runSeed([...envArgs, "--persist-to", persistDir, "--json", ...opts.seed]);
     if (r.status === 2 || !r.report) throw new Error(`seed failed (${r.status}):\n${r.stderr}`);
   }
-  const args: string[] = [...(opts.args ?? [])];
+  const args: string[] = [...envArgs, ...(opts.args ?? [])];
   if (!opts.localLinks) {
     // As deployed: the Worker sees SITE_URL's host, so links, ids and redirects are production's
     // (what the Jekyll comparisons and feed readers check), not the loopback origin's.
