@@ -323,7 +323,10 @@ const archiveSummary: Block = (results) => {
       `| ${c.label} | ${f(x?.inproc?.cpuMs.median, 3)} → ${f(y?.inproc?.cpuMs.median, 3)} ms | ${f(c.inprocCpuRatio)}× | ${f(x?.wrk?.p50Ms.median, 1)} → ${f(y?.wrk?.p50Ms.median, 1)} ms (${f(c.p50Ratio)}×) | ${y?.inproc?.databases ?? "n/a"} |`,
     );
   }
-  L.push("", `Publishing one post: ${fmtSpread(a.publishOne)} s into one database, ${fmtSpread(a.publishMany)} s into ${a.databases}.`);
+  L.push(
+    "",
+    `Publishing one post: ${fmtSpread(a.publishOne)} s into one database, ${fmtSpread(a.publishMany)} s into ${a.databases}.`,
+  );
   return L;
 };
 

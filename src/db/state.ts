@@ -5,19 +5,14 @@
  * `state` table.
  */
 import type { Db } from "./reads";
-import type { Statement } from "./statements";
+import { stateWrite } from "./statements";
 
 export async function readState(db: Db, name: string): Promise<number | null> {
   const row = await db.prepare("SELECT value FROM state WHERE name = ?1").bind(name).first<{ value: number }>();
   return row ? row.value : null;
 }
 
-export function stateWrite(name: string, value: number): Statement {
-  return {
-    sql: "INSERT INTO state (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-    params: [name, value],
-  };
-}
+export { stateWrite };
 
 export async function writeState(db: Db, name: string, value: number): Promise<void> {
   const s = stateWrite(name, value);

@@ -259,6 +259,21 @@ describe.each(EXECUTORS)("%s", (_name, open) => {
       }),
     ).toEqual([{ n: 0 }]);
   });
+
+  it("looks at the terms only when the database was written since it last did (a publish into one of ten pays for one)", async () => {
+    const orphan = async () =>
+      (await db.all<{ n: number }>({ sql: "SELECT count(*) AS n FROM terms WHERE key = 'zzorphan'", params: [] }))[0]?.n;
+    await prune(db, Date.now());
+    // A term no post uses, put there behind the write path's back (no change-log row).
+    await db.batch([
+      { sql: "INSERT INTO terms (kind, key, name, label) VALUES ('c', 'zzorphan', 'zzorphan', 'zzorphan')", params: [] },
+    ]);
+    await prune(db, Date.now());
+    expect(await orphan()).toBe(1);
+    await syncPosts(db, [await makePost("prune-trigger", { categories: "zzother" })], 7100);
+    await prune(db, Date.now());
+    expect(await orphan()).toBe(0);
+  });
 });
 
 describe("remoteWranglerConfig", () => {
