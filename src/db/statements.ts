@@ -115,10 +115,6 @@ export function selectHashes(slugs: string[]): Statement {
   };
 }
 
-/**
- * What a tool that remembers its writes needs to know nobody else wrote since: this database's
- * random epoch (migration 0005) and its change log's newest sequence number, as one text.
- */
 /** Sets a named number of the `state` table (db/state). */
 export function stateWrite(name: string, value: number): Statement {
   return {
@@ -130,6 +126,10 @@ export function stateWrite(name: string, value: number): Statement {
 /** The change-log head at the last prune of unused terms (db/sync `prune`). */
 export const TERMS_PRUNED = "terms_pruned_seq";
 
+/**
+ * What a tool that remembers its writes needs to know nobody else wrote since: this database's
+ * random epoch (migration 0005) and its change log's newest sequence number, as one text.
+ */
 export const TARGET_STATE: Statement = {
   sql: "SELECT (SELECT value FROM state WHERE name = 'epoch') || ':' || coalesce((SELECT max(seq) FROM cache_changes), 0) AS state",
   params: [],
