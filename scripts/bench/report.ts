@@ -276,7 +276,7 @@ const archive: Block = (results) => {
   if (!a?.servingOne || !a.servingMany) return stamp(undefined);
   const L = [
     ...stamp(results.archive),
-    `${a.databases} databases, ${n0(a.many.posts)} posts, against 1 database of ${n0(a.one.posts)} posts (the same posts as the archive's newest database), served side by side, runs alternating. Article and share link: in the archive, a post of ${a.servingMany.picked.article.path.slice(1, 5)} (database found by its date); category and feeds: \`${a.servingMany.picked.category.name}\` (${n0(a.servingMany.picked.category.posts)} posts in the newest database).`,
+    `${a.databases} databases, ${n0(a.many.posts)} posts, against 1 database of ${n0(a.one.posts)} posts (the same posts as the archive's newest database), served side by side, runs alternating. Article and share link: in the archive, a post of ${/\/(\d{4})\/\d{2}\/\d{2}\//.exec(a.servingMany.picked.article.path)?.[1] ?? "an old year"} (database found by its date); category and feeds: \`${a.servingMany.picked.category.name}\` (${n0(a.servingMany.picked.category.posts)} posts in the newest database).`,
     "",
     "| database | first local day | posts | file MiB |",
     "| --- | --- | --- | --- |",

@@ -24,8 +24,9 @@ export interface ArchiveLayout {
   archive: string;
   /** The corpus generator's dates: `spanMs` of years before `endsAt`. */
   dates: { endsAt: number; spanMs: number };
-  /** The first local day the newest database (DB) holds. */
+  /** The first local day the newest database (DB) holds, and the day the generated years end. */
   newestFrom: string;
+  endDay: string;
   /** The wrangler config (JSON) naming them. */
   config: string;
   /** Binding → the SQLite file of its local copy under a `--persist-to` folder. */
@@ -75,6 +76,7 @@ export function archiveLayout(count: number, dir: string): ArchiveLayout {
     // Whole days: a post's local day decides its database, as for its permalink.
     dates: { endsAt, spanMs: Math.round((endsAt - midnight(first)) / DAY_MS) * DAY_MS },
     newestFrom: day(END_DAY.year - 1),
+    endDay: day(END_DAY.year),
     config,
     files: (persistDir) => Object.fromEntries(databases.map((d, i) => [d.binding, localD1File(join(persistDir, "v3"), idOf(i))])),
   };

@@ -100,7 +100,7 @@ export async function archiveSuite(ctx: Ctx) {
     publishMany: spread(publish.many),
     commands: [
       `${rel(layout.config)}: ${n} databases, ARCHIVE="${layout.archive}" (scripts/bench/lib/archive-layout.ts)`,
-      `scripts/bench/lib/build-db.ts: ${total} generated posts (seed "${ARCHIVE_SEED}", ${n} years to ${layout.newestFrom.slice(0, 4)}-11-30, bodies cut to their first paragraph) into those databases through npm run seed --config and src/db/archive-sync; the single database gets the posts from ${layout.newestFrom} only, the same as the archive's DB`,
+      `scripts/bench/lib/build-db.ts: ${total} generated posts (seed "${ARCHIVE_SEED}", ${n} years to ${layout.endDay}, bodies cut to their first paragraph) into those databases through npm run seed --config and src/db/archive-sync; the single database gets the posts from ${layout.newestFrom} only, the same as the archive's DB`,
       "then the serving benchmark's wrangler dev (--config for the archive) + wrk + in-process runs on both, alternating",
       `${seedCommand(rel(many), ["NEW.md"], ["--config", rel(layout.config)])}   # one new generated post, ${ctx.sizes.publishRuns}× per setup, interleaved`,
       `${seedCommand(rel(one), ["NEW.md"])}`,
