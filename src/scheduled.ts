@@ -38,11 +38,12 @@ export async function scheduled(_event: ScheduledController, env: Env, ctx: Exec
   }
   // Each database keeps its own change log and job positions; old ones are quiet, so cost little.
   const windowStart = now - config.feedWindowHours * 3_600_000;
-  for (const [i, { db, name, to }] of shards.entries()) {
+  for (const { db, name, to } of shards) {
+    const writable = target.shards.find((s) => s.name === name);
     const dbLog: Log = shards.length > 1 ? (level, msg, extra = {}) => log(level, msg, { database: name, ...extra }) : log;
     // Copied into DB's log too, as every write to another database is (db/archive-sync).
     await runJob(dbLog, "due", () =>
-      mirrored(target, target.shards[i] as (typeof target.shards)[0], () => recordDuePosts(db, now)),
+      writable ? mirrored(target, writable, () => recordDuePosts(db, now)) : recordDuePosts(db, now),
     );
     await propagate(db, config, ctx.cache, dbLog);
     if (to > windowStart) {

@@ -5,8 +5,8 @@
  * change). Edge caches read it: the emulated edge checks a copy against it
  * before serving it, and the purger (src/http/purge.ts) sends the tags
  * changed since its last run to Workers Cache. Writers outside the Worker
- * (the seed, by hand) therefore invalidate the Worker's caches without
- * calling it.
+ * (the seed) therefore invalidate the Worker's caches without calling it;
+ * SQL written by hand must record its tags the same way.
  *
  * In an archive of several databases each keeps its own log, written with its
  * posts, and what a write changed in another database is also copied into
@@ -80,7 +80,12 @@ export const tagsAfter = (seq: number): Statement => ({
 export const CHANGE_RETENTION_MS = 2 * 86_400_000;
 
 export function pruneChanges(now: number): Statement {
-  return { sql: "DELETE FROM cache_changes WHERE at > 0 AND at < ?1", params: [now - CHANGE_RETENTION_MS] };
+  // The newest row stays, however old: the log's head (max(seq)) never goes back, so positions
+  // kept against it (the term prune's, the seed's manifest, the change-log copy) stay true.
+  return {
+    sql: "DELETE FROM cache_changes WHERE at > 0 AND at < ?1 AND seq < (SELECT max(seq) FROM cache_changes)",
+    params: [now - CHANGE_RETENTION_MS],
+  };
 }
 
 /**

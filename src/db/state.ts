@@ -7,12 +7,13 @@
 import type { Db } from "./reads";
 import { stateWrite } from "./statements";
 
+/** Statements set a number the same way (the write path batches them with its writes). */
+export { stateWrite };
+
 export async function readState(db: Db, name: string): Promise<number | null> {
   const row = await db.prepare("SELECT value FROM state WHERE name = ?1").bind(name).first<{ value: number }>();
   return row ? row.value : null;
 }
-
-export { stateWrite };
 
 export async function writeState(db: Db, name: string, value: number): Promise<void> {
   const s = stateWrite(name, value);

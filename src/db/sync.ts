@@ -247,7 +247,8 @@ const PRUNE_STATE: Statement = {
  * After a run: drops terms no stored post uses any more, and change-log rows older than any edge
  * copy can be. Terms are looked at only in a database written since they last were (every write
  * adds to its change log, a killed run's too): the scan reads every term, about 8 ms for 2,000
- * warm and most of a second cold over ten databases, which a publish into one of them must not pay.
+ * warm and most of a second cold over ten databases, which a publish must not pay for every one
+ * (it pays for the database it wrote, and for DB when a copy of its change log went there).
  */
 export async function prune(db: Executor, now: number): Promise<void> {
   const [s] = await db.all<{ head: number; pruned: number | null }>(PRUNE_STATE);

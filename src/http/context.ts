@@ -49,7 +49,10 @@ export function configForRequest(config: SiteConfig, url: string): SiteConfig {
   return local;
 }
 
-/** A database of one request's archive, opened as a read session with a deadline on first use. */
+/**
+ * A database of one request's archive, opened as a read session with a deadline on first use.
+ * `db` is a getter: spreading a ReadShard (`{ ...s }`) would drop it, so pass the object itself.
+ */
 class ReadShard implements Shard<Db> {
   readonly name: string;
   readonly from: number;

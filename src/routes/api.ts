@@ -158,7 +158,7 @@ export const deletePostFile: Handler<AppEnv> = async (c) => {
   // Whichever database holds it (its date decides, and the file's name may not carry that date).
   const target = writeTarget(c.env);
   const holders = (
-    await Promise.all(archiveBindings(c.env).map(async (s, i) => ({ i, stored: await fileOfSlug(s.db, slug) })))
+    await Promise.all(archiveBindings(c.env).map(async (s) => ({ name: s.name, stored: await fileOfSlug(s.db, slug) })))
   ).filter((h) => h.stored !== null);
   const mine = holders.filter((h) => !h.stored?.file || h.stored.file === name);
   if (!mine.length) {
@@ -166,7 +166,10 @@ export const deletePostFile: Handler<AppEnv> = async (c) => {
     if (other) return fail(c, 409, conflictReason({ slug, storedFile: other }));
     return fail(c, 404, `no stored post has the slug "${slug}" of ${name}`);
   }
-  for (const h of mine) await deleteFrom(target, target.shards[h.i] as (typeof target.shards)[0], slug);
+  for (const h of mine) {
+    const shard = target.shards.find((s) => s.name === h.name);
+    if (shard) await deleteFrom(target, shard, slug);
+  }
   const stored = mine[0]?.stored as { path: string };
   afterWrite(c);
   return c.json({ status: "deleted", url: `${c.get("config").siteUrl}${stored.path}`, warnings: [], reason: null }, 200, noStore);
