@@ -13,7 +13,7 @@
  * Locally: `wrangler dev --test-scheduled`, then GET /__scheduled.
  */
 import { mirrored } from "./db/archive-sync";
-import { pruneChanges } from "./db/changes";
+import { pruneChanges, pruneCopies } from "./db/changes";
 import { d1Executor } from "./db/sync";
 import { archiveBindings, configFor, writeTarget } from "./http/context";
 import { backfillEntries } from "./jobs/backfill";
@@ -52,6 +52,6 @@ export async function scheduled(_event: ScheduledController, env: Env, ctx: Exec
         if (n) dbLog("info", "rendered stored feed entries", { posts: n });
       });
     }
-    await runJob(dbLog, "prune", () => d1Executor(db).batch([pruneChanges(now)]));
+    await runJob(dbLog, "prune", () => d1Executor(db).batch([pruneChanges(now), pruneCopies(now)]));
   }
 }

@@ -9,7 +9,7 @@
  */
 import { PRIMARY_BINDING } from "../config";
 import { primaryOf, type Shard, shardAt, strayKeys } from "./archive";
-import { CHANGE_SEQ, recordTags, STAMP_CHANGES, tagsAfter } from "./changes";
+import { CHANGE_SEQ, copyTags, tagsAfter } from "./changes";
 import { ensureMigrations, type MigrationFile, PendingMigrationsError } from "./migrations";
 import {
   deletePost,
@@ -141,11 +141,12 @@ async function moveOut(t: WriteTarget, home: Shard<Executor>, inserted: StoredPo
 }
 
 /**
- * Runs `write` on `shard`; when that is not DB, copies the change-log rows it stamped into DB's log
- * afterwards. The emulated edge asks DB's log alone (db/repository changedSince): one query per hit,
- * however many databases. Each database's own log, written in the same transaction as its posts,
- * stays what the purger and the WebSub notifier read, so a copy that never happened (a crash
- * between the two writes) costs only an emulated copy kept until its freshness ends.
+ * Runs `write` on `shard`; when that is not DB, copies the tags its change-log rows name into DB's
+ * `edge_changes` afterwards. The emulated edge asks DB alone (db/repository changedSince): one
+ * query per hit, however many databases. Each database's own log, written in the same transaction
+ * as its posts, is what the purger and the WebSub notifier read; so a copy that never happened (the
+ * writer died between the two) costs only an emulated copy kept until its freshness ends (60 s for
+ * lists, a day for an article), never a missed purge.
  */
 export async function mirrored<T>(t: WriteTarget, shard: Shard<Executor>, write: () => Promise<T>): Promise<T> {
   const primary = primaryOf(t.shards);
@@ -153,7 +154,7 @@ export async function mirrored<T>(t: WriteTarget, shard: Shard<Executor>, write:
   const [head] = await shard.db.all<{ seq: number }>(CHANGE_SEQ);
   const out = await write();
   const tags = (await shard.db.all<{ tag: string }>(tagsAfter(head?.seq ?? 0))).map((r) => r.tag);
-  if (tags.length) await primary.db.batch([...packJson(tags).packs.map(recordTags), STAMP_CHANGES]);
+  if (tags.length) await primary.db.batch(packJson(tags).packs.map(copyTags));
   return out;
 }
 

@@ -9,8 +9,9 @@
  * SQL written by hand must record its tags the same way.
  *
  * In an archive of several databases each keeps its own log, written with its
- * posts, and what a write changed in another database is also copied into
- * DB's log afterwards (db/archive-sync), so the emulated edge asks DB alone.
+ * posts; what a write changed in another database is also copied into DB's
+ * `edge_changes` afterwards (db/archive-sync), which only the emulated edge
+ * reads: it asks DB alone, and the purger and WebSub see each change once.
  *
  * This module is the write side (tag names and statements, shared with the
  * seed); the reads are in db/queries.ts and db/repository.ts.
@@ -69,6 +70,14 @@ export const STAMP_CHANGES: Statement = {
   params: [],
 };
 
+/** Tags changed in another database (`?1`: JSON array), copied into DB's `edge_changes`, dated now. */
+export function copyTags(tagsJson: string): Statement {
+  return {
+    sql: `INSERT OR REPLACE INTO edge_changes (tag, at) SELECT value, ${SQL_NOW_MS} FROM json_each(?1)`,
+    params: [tagsJson],
+  };
+}
+
 /** The newest change's sequence number (0: none yet), and the tags changed after one: a write's own rows. */
 export const CHANGE_SEQ: Statement = { sql: "SELECT coalesce(max(seq), 0) AS seq FROM cache_changes", params: [] };
 export const tagsAfter = (seq: number): Statement => ({
@@ -86,6 +95,11 @@ export function pruneChanges(now: number): Statement {
     sql: "DELETE FROM cache_changes WHERE at > 0 AND at < ?1 AND seq < (SELECT max(seq) FROM cache_changes)",
     params: [now - CHANGE_RETENTION_MS],
   };
+}
+
+/** Copies older than any edge copy can be. */
+export function pruneCopies(now: number): Statement {
+  return { sql: "DELETE FROM edge_changes WHERE at < ?1", params: [now - CHANGE_RETENTION_MS] };
 }
 
 /**

@@ -67,6 +67,8 @@ const termFeedSql = (fragment: string) =>
    WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 AND ${older("?4", "?5", "t.published_at", "t.post_id")}
    ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`;
 
+const TAG_PARAMS = Array.from({ length: MAX_TAGS }, (_, i) => `?${i + 1}`).join(", ");
+
 export const QUERIES = {
   latest: latestSql(SUMMARY_COLS),
   inTerm: termSql(SUMMARY_COLS),
@@ -137,9 +139,13 @@ export const QUERIES = {
   /** How many visible posts [`?1`, `?2`) holds up to `?3` (a day that spans two databases). */
   countBetween: `SELECT count(*) AS n FROM posts INDEXED BY posts_published_time
      WHERE published = 1 AND published_at >= ?1 AND published_at < ?2 AND published_at <= ?3`,
-  /** Whether any of up to MAX_TAGS tags (`?1`…, unused ones NULL) changed at or after `?9` (epoch ms). */
+  /**
+   * Whether any of up to MAX_TAGS tags (`?1`…, unused ones NULL) changed at or after `?9` (epoch ms),
+   * here or, copied into `edge_changes`, in another database of the archive.
+   */
   changedSince: `SELECT 1 AS changed FROM cache_changes INDEXED BY cache_changes_tag
-     WHERE tag IN (${Array.from({ length: MAX_TAGS }, (_, i) => `?${i + 1}`).join(", ")}) AND at >= ?${MAX_TAGS + 1} LIMIT 1`,
+     WHERE tag IN (${TAG_PARAMS}) AND at >= ?${MAX_TAGS + 1}
+     UNION ALL SELECT 1 FROM edge_changes WHERE tag IN (${TAG_PARAMS}) AND at >= ?${MAX_TAGS + 1} LIMIT 1`,
   /** The terms named by `?1`, a JSON array of [kind, key] (the feeds a list of cache tags stands for). */
   termsByKey: `SELECT t.kind, t.key, t.name, t.label FROM json_each(?1) AS j
      CROSS JOIN terms AS t ON t.kind = json_extract(j.value, '$[0]') AND t.key = json_extract(j.value, '$[1]')`,

@@ -106,6 +106,21 @@ export const cacheChanges = sqliteTable(
   (t) => [uniqueIndex("cache_changes_tag").on(t.tag), index("cache_changes_at").on(t.at)],
 );
 
+/**
+ * Tags changed in the archive's other databases, copied here (in DB) after each write there
+ * (db/archive-sync): only the emulated edge reads it, so one query checks a copy against every
+ * database, while the purger and WebSub read each database's own change log alone.
+ */
+export const edgeChanges = sqliteTable(
+  "edge_changes",
+  {
+    tag: text("tag").primaryKey(),
+    /** epoch ms of the copy, D1's clock (after the write it copies committed) */
+    at: integer("at").notNull(),
+  },
+  (t) => [index("edge_changes_at").on(t.at)],
+);
+
 /** Small named counters the Worker keeps between runs (the purger's position in the change log). */
 export const state = sqliteTable("state", {
   name: text("name").primaryKey(),

@@ -4,7 +4,7 @@
  * only new or changed posts are written, each post wholly inside one D1
  * batch (a transaction), so a killed run never leaves half a post.
  */
-import { pruneChanges } from "./changes";
+import { pruneChanges, pruneCopies } from "./changes";
 
 /** Whether two feed-entry keys (`<code>-<site>:<updated>`) were rendered alike, whatever their dates. */
 const sameRendering = (a: string, b: string | null): boolean => b !== null && a.split(":")[0] === b.split(":")[0];
@@ -247,11 +247,10 @@ const PRUNE_STATE: Statement = {
  * After a run: drops terms no stored post uses any more, and change-log rows older than any edge
  * copy can be. Terms are looked at only in a database written since they last were (every write
  * adds to its change log, a killed run's too): the scan reads every term, about 8 ms for 2,000
- * warm and most of a second cold over ten databases, which a publish must not pay for every one
- * (it pays for the database it wrote, and for DB when a copy of its change log went there).
+ * warm and most of a second cold over ten databases, which a publish into one of them must not pay.
  */
 export async function prune(db: Executor, now: number): Promise<void> {
   const [s] = await db.all<{ head: number; pruned: number | null }>(PRUNE_STATE);
   const terms = s && s.head !== s.pruned ? [PRUNE_TERMS, stateWrite(TERMS_PRUNED, s.head)] : [];
-  await db.batch([...terms, pruneChanges(now)]);
+  await db.batch([...terms, pruneChanges(now), pruneCopies(now)]);
 }

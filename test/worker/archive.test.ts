@@ -248,6 +248,11 @@ describe.runIf(sharded())("several databases", () => {
     });
     const t = target();
     await syncArchive(t, [old], Date.now());
+    // The copy is DB's edge_changes, which only the emulated edge reads: DB's own log (the purger's
+    // and WebSub's) does not hold it, so a change is purged and announced once.
+    const primary = archiveShards().find((s) => s.name === "DB")?.db as D1Database;
+    expect(await primary.prepare("SELECT 1 FROM edge_changes WHERE tag = 'c:edgeold'").first()).not.toBeNull();
+    expect(await primary.prepare("SELECT 1 FROM cache_changes WHERE tag = 'c:edgeold'").first()).toBeNull();
     // A copy rendered within the clock margin of a change to its tags is never trusted.
     await new Promise((r) => setTimeout(r, CLOCK_MARGIN_MS + 50));
     const paths = [old.path, "/category/edgeold.html", "/category/edgeold/atom.xml"];

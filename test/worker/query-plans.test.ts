@@ -63,7 +63,8 @@ const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
   sitemapDays: /SEARCH posts USING COVERING INDEX posts_published_time \(published_at<\?\)/,
   sitemapPage: /SEARCH posts USING INDEX posts_published_time \(published_at>\? AND published_at<\?\)/,
   countBetween: /SEARCH posts USING COVERING INDEX posts_published_time \(published_at>\? AND published_at<\?\)/,
-  changedSince: /SEARCH cache_changes USING INDEX cache_changes_tag \(tag=\?\)/,
+  changedSince:
+    /^(?=.*SEARCH cache_changes USING INDEX cache_changes_tag \(tag=\?\))(?=.*SEARCH edge_changes USING INDEX sqlite_autoindex_edge_changes_1 \(tag=\?\))/,
   changesAfter: /SEARCH cache_changes USING INTEGER PRIMARY KEY \(rowid>\?\)/,
   changeHead: /^SEARCH cache_changes$/,
   termsByKey: /SEARCH t USING INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
@@ -95,7 +96,7 @@ describe("query plans of every hot read", () => {
       for (const d of details) {
         // "SCAN p" / "SCAN posts" alone is a full table scan; "SCAN … USING INDEX" walks an index in order.
         // A bare "SEARCH <table>" is SQLite's one-probe min()/max() of the rowid.
-        if (/^(SCAN|SEARCH) (p|pt|w|posts|t|post_terms|terms|cache_changes)\b/.test(d) && !/^SEARCH \w+$/.test(d)) {
+        if (/^(SCAN|SEARCH) (p|pt|w|posts|t|post_terms|terms|cache_changes|edge_changes)\b/.test(d) && !/^SEARCH \w+$/.test(d)) {
           expect(d, `${name}: ${details.join(" | ")}`).toMatch(
             /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/,
           );
