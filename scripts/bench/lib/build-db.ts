@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
-import { syncArchive } from "../../../src/db/archive-sync";
+import { pruneArchive, syncArchive } from "../../../src/db/archive-sync";
 import { entriesAtWrite } from "../../../src/ingest/entries";
 import type { CorpusOptions } from "../../lib/corpus-gen";
 import { loadProjectConfig, openWriteTarget } from "../../lib/database";
@@ -131,6 +131,8 @@ export async function buildSmallBodyDb(
     }
     if (group.length) await flush(group);
     posts += group.length;
+    // As the seed ends every run: its prune (which also records that the terms were looked at).
+    await pruneArchive(opened.target, Date.now());
     for (const s of opened.target.shards) await s.db.batch([{ sql: "ANALYZE", params: [] }]);
   } finally {
     await opened.close();
