@@ -339,18 +339,9 @@ export interface FeedRow extends PostSummary {
   bodyHtml: string | null;
 }
 
-interface FeedSqlRow {
-  id: number;
-  slug: string;
-  title: string;
-  path: string;
-  published_at: number;
-  updated_at: number;
+/** A summary's columns, and what a feed entry needs on top. */
+interface FeedSqlRow extends SummaryRow {
   created_at: number;
-  summary: string;
-  categories: string;
-  tags: string;
-  first_image: string | null;
   feed_key: string | null;
   fragment: string | null;
   fragment_bytes: number | null;
