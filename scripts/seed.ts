@@ -1,6 +1,6 @@
 /**
  * @module scripts/seed
- * `npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] PATH...`
+ * `npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] [--reindex] PATH...`
  * Parses markdown posts (src/content) and upserts them into D1 (src/db), or
  * sends them to a deployed site's ingest API (`--api`). Files unchanged since
  * the last run to the same target are not read (scripts/lib/manifest).
@@ -22,6 +22,7 @@ import {
 } from "../src/db/archive-sync";
 import { PendingMigrationsError } from "../src/db/migrations";
 import type { StoredPost } from "../src/db/statements";
+import { rebuildSearch, searchIsCurrent } from "../src/db/search-rebuild";
 import { type Conflict, conflictReason, type Outcome } from "../src/db/sync";
 import { fragmentKey, fragmentsToStore } from "../src/feeds";
 import { claimedTwice } from "../src/ingest/files";
@@ -86,10 +87,27 @@ async function openTarget(args: SeedArgs, project: ProjectConfig, log: (s: strin
       if (applied.length) log(`applied local migrations${of}: ${applied.join(", ")}`);
       if (pending.length) log(`dry run: would apply local migrations${of} ${pending.join(", ")}`);
     }
-    return { db: database.target, hasPosts: await hasPostsTable(database.target), close: () => database.close() };
+    const hasPosts = await hasPostsTable(database.target);
+    if (hasPosts && !args.dryRun) await refreshSearch(database.target, args.reindex, several, log);
+    return { db: database.target, hasPosts, close: () => database.close() };
   } catch (err) {
     await database.close();
     throw err;
+  }
+}
+
+/**
+ * Rebuilds the search index of each database whose index another version of the code built (or
+ * none: migration 0008 on a database that had posts), or of every one with `--reindex` (a restore).
+ */
+async function refreshSearch(t: WriteTarget, all: boolean, several: boolean, log: (s: string) => void): Promise<void> {
+  for (const s of t.shards) {
+    if (!all && (await searchIsCurrent(s.db))) continue;
+    const of = several ? ` of ${s.name}` : "";
+    const t0 = performance.now();
+    log(`rebuilding the search index${of} from its posts${all ? " (--reindex)" : ": it was built by other code, or never"}…`);
+    const n = await rebuildSearch(s.db);
+    log(`rebuilt the search index${of}: ${n} post${n === 1 ? "" : "s"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
 }
 

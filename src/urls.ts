@@ -40,6 +40,14 @@ export function feedHref(kind: TermScope | null, name: string, format: FeedForma
   return `/${kind === "t" ? "tag" : "category"}/${seg(name)}/${FEED_FILES[format]}`;
 }
 
+/** The search page (no format) or one of its feeds, for a query and, optionally, a category's name. */
+export function searchHref(q: string, category?: string | null, format?: FeedFormat): string {
+  return withQuery(format ? `/search/${FEED_FILES[format]}` : "/search", [
+    ["q", q],
+    ["category", category ?? undefined],
+  ]);
+}
+
 /** jekyll-feed's own spellings, which the old site's subscribers still poll (Atom only). */
 export const jekyllCategoryFeedHref = (name: string) => `/feed/${seg(name)}.xml`;
 export const jekyllTagFeedHref = (name: string) => `/feed/by_tag/${seg(name)}.xml`;

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Machine } from "./lib/env";
 import type { archiveSuite } from "./suites/archive";
+import type { searchSuite } from "./suites/search";
 import type { bundleSuite } from "./suites/bundle";
 import type { capacitySuite } from "./suites/capacity";
 import type { firehoseSuite } from "./suites/firehose";
@@ -45,6 +46,7 @@ export interface Typed {
   kill?: Data<typeof killSuite>;
   scale?: Data<typeof scaleSuite>;
   archive?: Data<typeof archiveSuite>;
+  search?: Data<typeof searchSuite>;
 }
 
 export const typed = (results: Results) => Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.data])) as Typed;

@@ -25,6 +25,7 @@ import { killSuite } from "./suites/kill";
 import { loadSuite } from "./suites/load";
 import { publishSuite } from "./suites/publish";
 import { scaleSuite } from "./suites/scale";
+import { searchSuite } from "./suites/search";
 import { seedSuite } from "./suites/seed";
 import { servingSuite } from "./suites/serving";
 
@@ -40,9 +41,10 @@ const SUITES: Record<string, (ctx: Ctx) => Promise<unknown>> = {
   kill: killSuite,
   scale: scaleSuite,
   archive: archiveSuite,
+  search: searchSuite,
 };
 /** Suites that import the bundle the bundle suite builds. */
-const NEEDS_BUNDLE = new Set(["serving", "firehose", "ingest", "scale", "archive"]);
+const NEEDS_BUNDLE = new Set(["serving", "firehose", "ingest", "scale", "archive", "search"]);
 const DOCS = [join(ROOT, "docs", "benchmarks.md"), join(ROOT, "docs", "scaling.md")];
 
 const USAGE = `usage: npm run bench [-- --quick] [--only ${Object.keys(SUITES).join(",")}] [--render-only]`;

@@ -1,7 +1,7 @@
 /**
  * @module scripts/lib/args
  * The seed command line:
- * `[--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] PATH...`
+ * `[--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] [--reindex] PATH...`
  */
 
 export interface SeedArgs {
@@ -16,13 +16,15 @@ export interface SeedArgs {
   env: string | null;
   dryRun: boolean;
   json: boolean;
+  /** Rebuild every database's search index from its posts (after a restore); PATH may then be left out. */
+  reindex: boolean;
   paths: string[];
 }
 
 export class UsageError extends Error {}
 
 export const USAGE =
-  "usage: npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] PATH...";
+  "usage: npm run seed -- [--local | --remote | --api URL] [--persist-to DIR] [--config PATH] [--env NAME] [--dry-run] [--json] [--full] [--reindex] PATH...";
 
 /** The seed's own options, as npm names them in its environment (`npm_config_<name>`). */
 const OPTIONS = [
@@ -35,6 +37,7 @@ const OPTIONS = [
   { flag: "--env", takesValue: true },
   { flag: "--api", takesValue: true },
   { flag: "--full", takesValue: false },
+  { flag: "--reindex", takesValue: false },
 ];
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
@@ -88,6 +91,7 @@ export function parseArgs(argv: string[]): SeedArgs {
     env: null,
     dryRun: false,
     json: false,
+    reindex: false,
     paths: [],
   };
   let sawLocal = false;
@@ -109,6 +113,7 @@ export function parseArgs(argv: string[]): SeedArgs {
     else if (a === "--dry-run") out.dryRun = true;
     else if (a === "--json") out.json = true;
     else if (a === "--full") out.full = true;
+    else if (a === "--reindex") out.reindex = true;
     else if (a === "--api" || a.startsWith("--api=")) out.api = value("--api");
     else if (a === "--persist-to" || a.startsWith("--persist-to=")) out.persistTo = value("--persist-to");
     else if (a === "--config" || a.startsWith("--config=")) out.config = value("--config");
@@ -123,6 +128,8 @@ export function parseArgs(argv: string[]): SeedArgs {
   if (sawRemote) out.target = "remote";
   if (out.api !== null) out.target = "api";
   if (out.target !== "local" && out.persistTo) throw new UsageError("--persist-to only applies to --local");
-  if (!out.paths.length) throw new UsageError("no PATH given");
+  if (out.reindex && out.target === "api") throw new UsageError("--reindex works on the databases: use --local or --remote");
+  if (out.reindex && out.dryRun) throw new UsageError("--reindex writes: it cannot be a dry run");
+  if (!out.paths.length && !out.reindex) throw new UsageError("no PATH given");
   return out;
 }

@@ -12,6 +12,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { SiteConfig } from "../../src/config";
 import { type ParseContext, parsePost } from "../../src/content/post";
+import { searchDocument } from "../../src/content/search-text";
 import type { StoredPost } from "../../src/db/statements";
 import { entriesAtWrite } from "../../src/ingest/entries";
 
@@ -56,7 +57,13 @@ export async function parseFile(f: PostFile, settings: ParseSettings): Promise<F
   }
   const r = await parsePost(bytes, f.basename, { ...settings, sha256 });
   return r.ok
-    ? { file: f.file, ok: true, post: { ...r.post, file: f.basename }, warnings: r.warnings }
+    ? {
+        file: f.file,
+        ok: true,
+        // Tokenized here, on the parse threads, so the writing thread only inserts.
+        post: { ...r.post, file: f.basename, search: searchDocument(r.post.title, r.post.bodyHtml) },
+        warnings: r.warnings,
+      }
     : { file: f.file, ok: false, reason: r.reason, warnings: r.warnings };
 }
 

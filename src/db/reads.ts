@@ -6,6 +6,7 @@
  * Routes read the archive through db/repository, which picks the databases.
  */
 import { termKey } from "../content/permalink";
+import { categoryToken } from "../content/search-text";
 import type { FeedFormat } from "../urls";
 import { MAX_TAGS } from "./changes";
 import { QUERIES } from "./queries";
@@ -454,5 +455,61 @@ export async function withCategoryNames<T extends { categories: string[] }>(db: 
 /** Published posts strictly older than `before`, newest first, as feeds read them (without bodies). */
 export async function entriesPage(db: Db, before: Cursor, limit: number): Promise<FeedRow[]> {
   const { results } = await db.prepare(QUERIES.entriesPage).bind(before.publishedAt, before.id, limit).all<FeedSqlRow>();
+  return results.map(toFeedRow);
+}
+
+/** What a search asks: its FTS5 expression over the text (content/search-text parseQuery), and a category key or none. */
+export interface SearchSpec {
+  match: string;
+  category: string | null;
+}
+
+/** The expression over both columns: the text, and the category's token when the search names one. */
+const searchMatch = (s: SearchSpec) =>
+  s.category ? `cats : "${categoryToken(s.category)}" AND body : (${s.match})` : `body : (${s.match})`;
+
+/** Search keys are whole seconds: without a cursor, everything up to the end of `now`'s second (the rest is left out by time). */
+const searchBounds = (q: { before?: Cursor | null; now: number }): [number, number] =>
+  q.before ? [q.before.publishedAt, q.before.id] : [q.now + 1000, 0];
+
+/** A page of a search, newest first (the FTS5 index walked in key order, one post lookup per match). */
+export async function searchPosts(db: Db, s: SearchSpec, q: PageQuery): Promise<PostSummary[]> {
+  const [t, id] = searchBounds(q);
+  const { results } = await db.prepare(QUERIES.search).bind(searchMatch(s), q.now, t, id, s.category, q.limit).all<SummaryRow>();
+  return results.map(toSummary);
+}
+
+/** The version of a page of a search (window rules as for feeds): ids and times, no bodies. */
+export async function searchPageVersion(db: Db, s: SearchSpec, w: PageWindow): Promise<PageVersion> {
+  const [t, id] = searchBounds(w);
+  return toVersion(
+    await db
+      .prepare(QUERIES.searchPage)
+      .bind(searchMatch(s), w.now, t, id, s.category, ...windowParams(w))
+      .first<PageRow>(),
+  );
+}
+
+const SEARCH_FEED_SQL: Record<FeedFormat, string> = {
+  atom: QUERIES.searchFeedAtom,
+  rss: QUERIES.searchFeedRss,
+  json: QUERIES.searchFeedJson,
+};
+
+/** A search feed's items, as feedRows reads a list's. */
+export async function searchFeedRows(
+  db: Db,
+  format: FeedFormat,
+  s: SearchSpec,
+  q: PageQuery,
+  fullUntil: Cursor | null,
+): Promise<FeedRow[]> {
+  const [t, id] = searchBounds(q);
+  // No item in full: a key past any post's.
+  const [ft, fid] = fullUntil ? [fullUntil.publishedAt, fullUntil.id] : [Number.MAX_SAFE_INTEGER, 0];
+  const { results } = await db
+    .prepare(SEARCH_FEED_SQL[format])
+    .bind(searchMatch(s), q.now, t, id, s.category, q.limit, ft, fid)
+    .all<FeedSqlRow>();
   return results.map(toFeedRow);
 }

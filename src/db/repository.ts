@@ -12,9 +12,21 @@ import { termKey } from "../content/permalink";
 import type { FeedFormat } from "../urls";
 import { dayOfCode, dayOfPath, primaryOf, routeKey, type Shard, shardAt, shardsNearDay } from "./archive";
 import * as one from "./reads";
-import type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, Term, TermKind } from "./reads";
+import type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, SearchSpec, Term, TermKind } from "./reads";
 
-export type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, PostSummary, Term, TermKind } from "./reads";
+export type {
+  Cursor,
+  Db,
+  FeedRow,
+  PageQuery,
+  PageVersion,
+  PageWindow,
+  Post,
+  PostSummary,
+  SearchSpec,
+  Term,
+  TermKind,
+} from "./reads";
 
 /** The databases a request reads, newest first, and the time zone their ranges are local to. */
 export interface Archive {
@@ -139,6 +151,17 @@ export async function termPageVersion(
   }
   return { term, version };
 }
+
+/** A page of a search across databases, newest first: a database whose part fills the page ends the walk. */
+export const searchPosts = (a: Archive, s: SearchSpec, q: PageQuery) => pageAcross(a, q, (db, qq) => one.searchPosts(db, s, qq));
+
+/** The version of a search page or feed window across databases. */
+export const searchPageVersion = (a: Archive, s: SearchSpec, w: PageWindow) =>
+  windowAcross(a, w, (sh, ww) => one.searchPageVersion(sh.db, s, ww));
+
+/** A search feed's items across databases. */
+export const searchFeedRows = (a: Archive, format: FeedFormat, s: SearchSpec, q: PageQuery, fullUntil: Cursor | null) =>
+  pageAcross(a, q, (db, qq) => one.searchFeedRows(db, format, s, qq, fullUntil));
 
 /**
  * A point lookup by a key that carries a date (`day`, null when it carries none): the database of

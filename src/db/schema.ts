@@ -136,3 +136,14 @@ export const archiveRoutes = sqliteTable("archive_routes", {
   key: text("key").primaryKey(),
   shard: text("shard").notNull(),
 });
+
+/**
+ * The tables a backup holds (scripts/backup.ts), and all it needs: a restore applies the
+ * migrations, loads these, and rebuilds the rest. Left out: the search index (FTS5: wrangler's
+ * export refuses it, and it is rebuilt from `posts`), `state` (the database's own epoch and
+ * bookkeeping), and the change log and edge copies (a fresh database starts its own).
+ * test/node/backup.test.ts checks every table of a migrated database is named here or there.
+ */
+export const BACKUP_TABLES = ["posts", "post_terms", "terms", "archive_routes"] as const;
+/** The tables a backup leaves out, each for its reason above. */
+export const REBUILT_TABLES = ["post_search", "state", "cache_changes", "edge_changes", "d1_migrations"] as const;

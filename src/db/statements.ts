@@ -14,6 +14,7 @@ import { termKey } from "../content/permalink";
 import type { PostRecord } from "../content/types";
 import { recordOldTags, recordTags, SITE_TAG, STAMP_CHANGES, termTag } from "./changes";
 import { QUERIES } from "./queries";
+import { INDEX_JSON, indexRow, searchColumns, UNINDEX_JSON, UNINDEX_ROW } from "./search-writes";
 
 export type SqlValue = string | number | null;
 export interface Statement {
@@ -59,6 +60,8 @@ const POST_COLUMNS = [
 /** A post as the write path stores it: the parsed record, its feed entries when rendered, its file's name. */
 export interface StoredPost extends PostRecord {
   feed?: { key: string; atom: string; rss: string; json: string } | null;
+  /** Its search tokens (content/search-text searchDocument), when the parse threads made them. */
+  search?: string;
   /** Base name of the source file; a stored post keeps the one it has when this is absent. */
   file?: string | null;
 }
@@ -191,7 +194,7 @@ export interface TermRow {
 }
 
 /** The category, raw-categories and tag rows a published post belongs to. */
-export function termsOf(post: PostRecord): TermRow[] {
+export function termsOf(post: Pick<PostRecord, "categories" | "categoriesRaw" | "tags">): TermRow[] {
   const rows = new Map<string, TermRow>();
   const label = post.tags[0] ?? null;
   const add = (kind: TermRow["kind"], name: string, lbl: string) => {
@@ -205,6 +208,9 @@ export function termsOf(post: PostRecord): TermRow[] {
   for (const t of post.tags) add("t", t, t);
   return [...rows.values()];
 }
+
+/** The lookup keys of the categories and raw `categories:` string among a post's terms: what `category=` narrows by. */
+export const categoryKeys = (rows: TermRow[]): string[] => rows.filter((t) => t.kind !== "t").map((t) => t.key);
 
 function postRow(post: StoredPost, now: number): SqlValue[] {
   return [
@@ -287,26 +293,36 @@ export function writePosts(posts: StoredPost[], now: number): Statement[] {
   if (!posts.length) return [];
   const log = changeLog(posts);
   const out: Statement[] = [...log.before];
+  const slugPacks = packJson(
+    posts.map((p) => p.slug),
+    MAX_JSON_PARAM_BYTES,
+  ).packs;
+  // Out of the search index under the key the stored row has now; back in below under its new one.
+  for (const json of slugPacks) out.push({ sql: UNINDEX_JSON, params: [json] });
   const rows = posts.map((p) => postRow(p, now));
   const { packs, oversized } = packJson(rows, MAX_JSON_PARAM_BYTES);
   for (const json of packs) out.push({ sql: UPSERT_POSTS_JSON, params: [json] });
   // A row near D1's 2 MB limit can't ride in a JSON text under it; it goes as plain parameters.
   for (const i of oversized) out.push({ sql: UPSERT_POST_ROW, params: rows[i] as SqlValue[] });
 
-  for (const json of packJson(
-    posts.map((p) => p.slug),
-    MAX_JSON_PARAM_BYTES,
-  ).packs) {
-    out.push({ sql: DELETE_POST_TERMS, params: [json] });
-  }
+  for (const json of slugPacks) out.push({ sql: DELETE_POST_TERMS, params: [json] });
   const links: [string, string, string][] = [];
   const terms: [string, string, string, string][] = [];
+  const search: [string, string, string][] = [];
   for (const post of posts) {
     if (!post.published) continue;
-    for (const t of termsOf(post)) {
+    const rows = termsOf(post);
+    for (const t of rows) {
       links.push([t.kind, t.key, post.slug]);
       terms.push([t.kind, t.key, t.name, t.label]);
     }
+    search.push([post.slug, ...searchColumns(post, categoryKeys(rows))]);
+  }
+  const searchPacks = packJson(search, MAX_JSON_PARAM_BYTES);
+  for (const json of searchPacks.packs) out.push({ sql: INDEX_JSON, params: [json] });
+  for (const i of searchPacks.oversized) {
+    const [slug, body, cats] = search[i] as [string, string, string];
+    out.push(indexRow(slug, [body, cats]));
   }
   const linkPacks = packJson(links, MAX_JSON_PARAM_BYTES);
   for (const json of linkPacks.packs) out.push({ sql: INSERT_POST_TERMS, params: [json] });
@@ -328,13 +344,16 @@ export function writePostRows(posts: StoredPost[], now: number): Statement[] {
   const log = changeLog(posts);
   const out: Statement[] = [...log.before];
   for (const post of posts) {
+    out.push({ sql: UNINDEX_ROW, params: [post.slug] });
     out.push({ sql: UPSERT_POST_ROW, params: postRow(post, now) });
     out.push({ sql: DELETE_POST_TERMS_ROW, params: [post.slug] });
     if (!post.published) continue;
-    for (const t of termsOf(post)) {
+    const rows = termsOf(post);
+    for (const t of rows) {
       out.push({ sql: INSERT_POST_TERM_ROW, params: [t.kind, t.key, post.slug] });
       out.push({ sql: UPSERT_TERM_ROW, params: [t.kind, t.key, t.name, t.label] });
     }
+    out.push(indexRow(post.slug, searchColumns(post, categoryKeys(rows))));
   }
   out.push(...log.after);
   return out;
@@ -367,6 +386,7 @@ export function deletePost(slug: string): Statement[] {
     recordOldTags(slugs),
     recordTags(JSON.stringify([SITE_TAG])),
     { sql: DELETE_POST_TERMS_ROW, params: [slug] },
+    { sql: UNINDEX_ROW, params: [slug] },
     { sql: "DELETE FROM posts WHERE slug = ?1", params: [slug] },
     PRUNE_TERMS,
     STAMP_CHANGES,

@@ -166,6 +166,8 @@ const approxBytes = (p: StoredPost) =>
   // UTF-16 length × 3 bounds the UTF-8 size; the bodies dominate.
   (p.bodyHtml.length + p.summary.length + p.title.length) * 3 +
   ((p.feed?.atom.length ?? 0) + (p.feed?.rss.length ?? 0) + (p.feed?.json.length ?? 0)) * 3 +
+  // Search tokens: about three characters per character of text.
+  (p.search?.length ?? p.bodyHtml.length * 3) * 3 +
   1000;
 
 /**

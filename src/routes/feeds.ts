@@ -1,9 +1,10 @@
 /**
  * @module routes/feeds
- * Site, category and tag feeds in Atom, RSS 2.0 and JSON Feed 1.1, at the
+ * Site, category, tag and search feeds in Atom, RSS 2.0 and JSON Feed 1.1, at the
  * old site's jekyll-feed paths (`/feed.xml`, `/feed/{category}.xml`,
  * `/feed/by_tag/{tag}.xml`) and next to each list page
- * (`/category/{name}/atom.xml|rss.xml|feed.json`, same for `/tag/`).
+ * (`/category/{name}/atom.xml|rss.xml|feed.json`, same for `/tag/`), and
+ * for any search (`/search/atom.xml?q=…[&category=…]`, routes/search).
  * Categories match like the category pages: case-insensitively, a single
  * category or a raw `categories:` string.
  *
@@ -25,6 +26,8 @@ import {
   sitePageVersion,
   type Term,
   type TermKind,
+  searchFeedRows,
+  searchPageVersion,
   termPageVersion,
 } from "../db/repository";
 import { saveFeedEntries } from "../db/entries";
@@ -33,10 +36,10 @@ import { type FeedDocument, renderFeed } from "../feeds";
 import { cachedRoute } from "../http/cached-route";
 import { archiveBindings, configFor } from "../http/context";
 import { EDGE_NO_STORE, LIVE } from "../http/policies";
-import { type FeedFormat, feedHref, jekyllCategoryFeedHref, jekyllTagFeedHref, termHref, withQuery } from "../urls";
-import { cursorParam, parseCursor, termKey } from "./params";
+import { type FeedFormat, feedHref, jekyllCategoryFeedHref, jekyllTagFeedHref, searchHref, termHref, withQuery } from "../urls";
+import { cursorParam, NOINDEX, parseCursor, type SearchRequest, searchRequest, termKey } from "./params";
 
-type Scope = "site" | "category" | "tag";
+type Scope = "site" | "category" | "tag" | "search";
 
 export interface FeedSpec {
   scope: Scope;
@@ -62,6 +65,8 @@ export function feedWindow(config: SiteConfig, limit: number | undefined, before
 
 interface FeedData {
   term: Term | null;
+  /** A search's feed (`/search/atom.xml?q=…`): the query and category it keeps in its links. */
+  search: SearchRequest | null;
   /** `?limit=` as given (it stays in the feed's own links), else undefined */
   limit: number | undefined;
   before: Cursor | undefined;
@@ -72,6 +77,7 @@ const noStore = { "Cache-Control": "no-store" };
 
 /** The feed's own path, without query: the spelling the request used. */
 function basePath(spec: FeedSpec, term: Term | null): string {
+  if (spec.scope === "search") return searchHref("", null, spec.format).replace(/\?.*$/, "");
   if (!term) return feedHref(null, "", spec.format);
   if (spec.jekyllPath) return spec.scope === "tag" ? jekyllTagFeedHref(term.name) : jekyllCategoryFeedHref(term.name);
   return feedHref(term.kind, term.name, spec.format);
@@ -86,7 +92,13 @@ async function load(c: Context<AppEnv>, spec: FeedSpec): Promise<FeedData | Resp
     return c.text("Bad Request: before must be <publishedAt>.<id>, as in the feed's next link\n", 400, noStore);
   }
   const window = feedWindow(config, limit, before, c.get("now"));
-  if (spec.scope === "site") return { term: null, limit, before, page: await sitePageVersion(c.get("db"), window) };
+  if (spec.scope === "site") return { term: null, search: null, limit, before, page: await sitePageVersion(c.get("db"), window) };
+  if (spec.scope === "search") {
+    const s = await searchRequest(c);
+    if (s.status === 400) return c.text(`Bad Request: ${s.problem.reason}\n`, 400, { ...noStore, ...NOINDEX });
+    if (s.status === 404) return c.text(`Not Found: ${s.reason}\n`, 404, { ...noStore, ...NOINDEX });
+    return { term: null, search: s, limit, before, page: await searchPageVersion(c.get("db"), s.spec, window) };
+  }
 
   const raw = c.req.param("name") ?? "";
   const name = spec.jekyllPath ? raw.replace(/\.xml$/, "") : raw;
@@ -101,7 +113,7 @@ async function load(c: Context<AppEnv>, spec: FeedSpec): Promise<FeedData | Resp
       ...EDGE_NO_STORE,
     });
   }
-  return { term, limit, before, page };
+  return { term, search: null, limit, before, page };
 }
 
 /**
@@ -140,35 +152,58 @@ function storeRendered(
   );
 }
 
-async function render(spec: FeedSpec, { term, limit, before, page }: FeedData, c: Context<AppEnv>): Promise<Response> {
+/** What a feed's document says of itself: a search's query, a term's name, or the site's. */
+function describe(spec: FeedSpec, config: SiteConfig, term: Term | null, search: SearchRequest | null) {
+  if (search) {
+    const within = search.category ? `${search.category.label}：` : "";
+    return {
+      title: `搜索：${within}${search.q}`,
+      description: `${config.title}：${within}含“${search.q}”的文章`,
+      homePath: searchHref(search.q, search.category?.name),
+    };
+  }
+  if (term) {
+    return {
+      title: term.label,
+      description: `${config.title}：${spec.scope === "tag" ? `标签 ${term.name}` : term.label}`,
+      homePath: termHref(term.kind, term.name),
+    };
+  }
+  return { title: config.title, description: `${config.title}：最新消息`, homePath: "/" };
+}
+
+async function render(spec: FeedSpec, { term, search, limit, before, page }: FeedData, c: Context<AppEnv>): Promise<Response> {
   const config = c.get("config");
   const n = page.count;
   const fullUntil = config.feedFullItems ? (page.cursors[Math.min(config.feedFullItems, n) - 1] ?? null) : null;
-  const rows = n ? await feedRows(c.get("db"), spec.format, term, { limit: n, before, now: c.get("now") }, fullUntil) : [];
+  const q = { limit: n, before, now: c.get("now") };
+  const db = c.get("db");
+  const rows = !n
+    ? []
+    : search
+      ? await searchFeedRows(db, spec.format, search.spec, q, fullUntil)
+      : await feedRows(db, spec.format, term, q, fullUntil);
   const path = basePath(spec, term);
+  // A search feed's links keep its query.
+  const asked: [string, string | undefined][] = search
+    ? [
+        ["q", search.q],
+        ["category", search.category?.name],
+      ]
+    : [];
   const after = (i: number) => {
     const row = rows[i] as (typeof rows)[number];
-    return withQuery(path, [
-      ["limit", limit],
-      ["before", cursorParam({ publishedAt: row.publishedAt, id: row.id })],
-    ]);
+    return withQuery(path, [...asked, ["limit", limit], ["before", cursorParam({ publishedAt: row.publishedAt, id: row.id })]]);
   };
-  const selfPath = withQuery(path, [
-    ["limit", limit],
-    ["before", before ? cursorParam(before) : undefined],
-  ]);
+  const selfPath = withQuery(path, [...asked, ["limit", limit], ["before", before ? cursorParam(before) : undefined]]);
   const { body, contentType, rendered } = renderFeed(
     spec.format,
     config,
     {
-      title: term ? term.label : config.title,
-      description: term
-        ? `${config.title}：${spec.scope === "tag" ? `标签 ${term.name}` : term.label}`
-        : `${config.title}：最新消息`,
-      homePath: term ? termHref(term.kind, term.name) : "/",
+      ...describe(spec, config, term, search),
       selfPath,
-      idPath: path,
-      feedPath: withQuery(path, [["limit", limit]]),
+      idPath: withQuery(path, asked),
+      feedPath: withQuery(path, [...asked, ["limit", limit]]),
       // A full page has older items after it.
       nextPath: rows.length && rows.length === n ? after(rows.length - 1) : null,
     },
@@ -176,7 +211,7 @@ async function render(spec: FeedSpec, { term, limit, before, page }: FeedData, c
     { fullItems: config.feedFullItems, hubUrl: config.websubHub, nextPathAfter: after, storeMax: STORE_MAX },
   );
   if (rendered.length) storeRendered(c, rows, rendered);
-  const headers: Record<string, string> = { "Content-Type": contentType };
+  const headers: Record<string, string> = { "Content-Type": contentType, ...(search ? NOINDEX : {}) };
   // WebSub discovery (W3C WebSub 4): the hub and the topic, as in the document.
   if (config.websubHub) headers.Link = `<${config.websubHub}>; rel="hub", <${config.siteUrl}${selfPath}>; rel="self"`;
   return c.body(body, 200, headers);
@@ -186,8 +221,8 @@ export const feed = (spec: FeedSpec) =>
   cachedRoute<FeedData>({
     policy: LIVE,
     load: (c) => load(c, spec),
-    version: ({ term, limit, page }) => ({
-      version: `feed:${term ? `${term.kind}:${term.key}:${term.label}` : "-"}:${limit ?? "window"}:${page.items}:${page.lastModified}`,
+    version: ({ term, search, limit, page }) => ({
+      version: `feed:${term ? `${term.kind}:${term.key}:${term.label}` : search ? `search:${search.q}:${search.category?.key ?? ""}` : "-"}:${limit ?? "window"}:${page.items}:${page.lastModified}`,
       lastModified: page.lastModified,
     }),
     tags: ({ term }) => [term ? termTag(term.kind, term.key) : SITE_TAG],

@@ -17,6 +17,7 @@ import {
   jekyllCategoryFeedHref,
   jekyllTagFeedHref,
   opmlHref,
+  searchHref,
   shareHref,
   sitemapHref,
   sitemapIndexHref,
@@ -29,6 +30,7 @@ import { feed } from "./feeds";
 import { categories, categoryPage, home, tagPage } from "./lists";
 import { favicon, health, robots, sitemapIndex, sitemapDay, stylesheet } from "./meta";
 import { opml } from "./opml";
+import { search } from "./search";
 import { share } from "./share";
 
 export type Method = "GET" | "PUT" | "POST" | "DELETE";
@@ -93,6 +95,14 @@ export const URLS: UrlRow[] = [
   row("/feed/:name{.+\\.xml}", jekyllCategoryFeedHref, feed({ scope: "category", format: "atom", jekyllPath: true })),
   ...termFeeds("category", "c"),
   ...termFeeds("tag", "t"),
+  row("/search", (q) => searchHref(q), search),
+  ...(["atom", "rss", "json"] as FeedFormat[]).map((format) =>
+    row(
+      searchHref("", null, format).replace(/\?.*$/, ""),
+      (q) => searchHref(q, null, format),
+      feed({ scope: "search", format, jekyllPath: false }),
+    ),
+  ),
   row("/", homeHref, home),
   row("/categories.html", categoriesHref, categories),
   row("/feeds.opml", () => opmlHref(), opml),

@@ -92,6 +92,7 @@ export const home = cachedRoute<HomeData>({
         ...paginate(rows, homeHref(), before),
         feeds: feedLinks(null, "", cfg.title),
         showSources: true,
+        search: { category: null },
       }),
     );
   },
@@ -156,6 +157,8 @@ const termPage = (kinds: TermKind[]) =>
           canonicalPath: basePath,
           ...paginate(rows, basePath, before),
           feeds: feedLinks(term.kind, term.name, term.label),
+          // On a category's page the box searches within it; a tag's searches everything.
+          search: { category: isTag ? null : { name: term.name, label: term.label } },
         }),
       );
     },

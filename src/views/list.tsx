@@ -1,13 +1,14 @@
 /**
  * @module views/list
- * Home, category and tag pages (newest first, keyset "older" link, feeds),
- * and the index of every source.
+ * Home, category and tag pages (newest first, keyset "older" link, feeds,
+ * a search box), and the index of every source.
  */
 import type { SiteConfig } from "../config";
 import { displayLocal, isoLocal } from "../content/dates";
 import type { PostSummary, Term } from "../db/repository";
 import { type Alternate, Layout, page } from "./layout";
-import { categoriesHref, categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat, opmlHref } from "../urls";
+import { MAX_QUERY_CHARS } from "../content/search-text";
+import { categoriesHref, categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat, opmlHref, searchHref } from "../urls";
 
 const NAME_BY_TYPE = Object.fromEntries(
   (Object.keys(FEED_TYPES) as FeedFormat[]).map((f) => [FEED_TYPES[f], FEED_NAMES[f]]),
@@ -26,6 +27,92 @@ export interface ListPageProps {
   intro?: string;
   /** Home: point at the index of every source. */
   showSources?: boolean;
+  /** The search box: over everything, or within this category. */
+  search?: { category: { name: string; label: string } | null };
+}
+
+/** A search box; on a category's page it searches within it. */
+export function SearchForm(p: { q?: string; category: { name: string; label: string } | null; autofocus?: boolean }) {
+  return (
+    <search>
+      <form class="search" action={searchPath} method="get">
+        <input
+          type="search"
+          name="q"
+          value={p.q ?? ""}
+          maxlength={MAX_QUERY_CHARS}
+          placeholder={p.category ? `在 ${p.category.label} 中搜索` : "搜索全部文章"}
+          aria-label="搜索"
+          autofocus={p.autofocus}
+        />
+        {p.category ? <input type="hidden" name="category" value={p.category.name} /> : null}
+        <button type="submit">搜索</button>
+      </form>
+    </search>
+  );
+}
+
+const searchPath = searchHref("").replace(/\?.*$/, "");
+
+/** "Subscribe:" and a link per feed format. */
+export function FeedLinks({ feeds }: { feeds: Alternate[] }) {
+  if (!feeds.length) return null;
+  return (
+    <span class="feeds">
+      订阅：
+      {feeds.map((f) => (
+        <a href={f.href} type={f.type} title={f.title}>
+          {NAME_BY_TYPE[f.type] ?? f.type}
+        </a>
+      ))}
+    </span>
+  );
+}
+
+/** Posts newest first, or a line saying there are none. */
+export function PostList({
+  config,
+  posts,
+  empty = "没有更多文章了。",
+}: {
+  config: SiteConfig;
+  posts: PostSummary[];
+  empty?: string;
+}) {
+  if (!posts.length) return <p>{empty}</p>;
+  return (
+    <ol class="posts">
+      {posts.map((post) => (
+        <li>
+          <h2>
+            <a href={post.path}>{post.title}</a>
+          </h2>
+          <p class="meta">
+            <time datetime={isoLocal(post.publishedAt, config.timeZone)}>{displayLocal(post.publishedAt, config.timeZone)}</time>
+            {post.categories[0] ? <a href={categoryHref(post.categories[0])}>{post.tags[0] ?? post.categories[0]}</a> : null}
+          </p>
+          {post.summary ? <p class="summary">{post.summary}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The keyset pager: back to the newest page, on to older ones. */
+export function Pager({ newestHref, olderHref }: { newestHref: string | null; olderHref: string | null }) {
+  if (!newestHref && !olderHref) return null;
+  return (
+    <nav class="pager" aria-label="翻页">
+      {newestHref ? <a href={newestHref}>« 最新</a> : <span />}
+      {olderHref ? (
+        <a href={olderHref} rel="next">
+          更早 »
+        </a>
+      ) : (
+        <span />
+      )}
+    </nav>
+  );
 }
 
 export function renderList(p: ListPageProps): string {
@@ -38,6 +125,7 @@ export function renderList(p: ListPageProps): string {
       noindex={p.posts.length === 0}
     >
       <h1>{p.heading}</h1>
+      {p.search ? <SearchForm category={p.search.category} /> : null}
       <p class="meta lead">
         {p.intro ? <span>{p.intro}</span> : null}
         {p.showSources ? (
@@ -48,49 +136,10 @@ export function renderList(p: ListPageProps): string {
             </a>
           </>
         ) : null}
-        {p.feeds.length ? (
-          <span class="feeds">
-            订阅：
-            {p.feeds.map((f) => (
-              <a href={f.href} type={f.type} title={f.title}>
-                {NAME_BY_TYPE[f.type] ?? f.type}
-              </a>
-            ))}
-          </span>
-        ) : null}
+        <FeedLinks feeds={p.feeds} />
       </p>
-      {p.posts.length ? (
-        <ol class="posts">
-          {p.posts.map((post) => (
-            <li>
-              <h2>
-                <a href={post.path}>{post.title}</a>
-              </h2>
-              <p class="meta">
-                <time datetime={isoLocal(post.publishedAt, p.config.timeZone)}>
-                  {displayLocal(post.publishedAt, p.config.timeZone)}
-                </time>
-                {post.categories[0] ? <a href={categoryHref(post.categories[0])}>{post.tags[0] ?? post.categories[0]}</a> : null}
-              </p>
-              {post.summary ? <p class="summary">{post.summary}</p> : null}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p>没有更多文章了。</p>
-      )}
-      {p.newestHref || p.olderHref ? (
-        <nav class="pager" aria-label="翻页">
-          {p.newestHref ? <a href={p.newestHref}>« 最新</a> : <span />}
-          {p.olderHref ? (
-            <a href={p.olderHref} rel="next">
-              更早 »
-            </a>
-          ) : (
-            <span />
-          )}
-        </nav>
-      ) : null}
+      <PostList config={p.config} posts={p.posts} />
+      <Pager newestHref={p.newestHref} olderHref={p.olderHref} />
     </Layout>,
   );
 }

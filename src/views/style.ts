@@ -42,6 +42,10 @@ ol.posts h2{font-size:1.08rem;line-height:1.55;margin:0 0 .2rem}
 ol.posts h2 a{color:var(--fg)}ol.posts h2 a:hover,ol.posts h2 a:focus-visible{color:var(--accent)}
 ol.posts .meta{margin:0}
 ol.posts .summary{margin:.2rem 0 0;color:var(--muted);font-size:.92rem;line-height:1.7}
+form.search{display:flex;gap:.5rem;margin:0 0 1rem}
+form.search input{flex:1;min-width:0;font:inherit;padding:.3rem .6rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg)}
+form.search button{font:inherit;padding:.3rem .9rem;border:1px solid var(--accent);border-radius:4px;background:var(--accent);color:#fff;cursor:pointer}
+.problem{padding:.6rem .8rem;border-left:3px solid var(--accent);background:var(--card)}
 .pager{display:flex;justify-content:space-between;margin-top:1.2rem}
 ul.terms{columns:14rem;padding-left:1.2rem}
 ul.terms li{break-inside:avoid}

@@ -65,10 +65,14 @@ describe("statements", () => {
     expect(stmts.filter((s) => s.sql.startsWith("INSERT INTO posts") && !s.sql.includes("json_each"))).toHaveLength(1);
   });
 
-  it("write no term rows for an unpublished post, only the row and the removal of old terms", async () => {
+  it("write no term rows and no search entry for an unpublished post, only the row and the removal of old ones", async () => {
     const stmts = writePosts([await makePost("hidden", { published: "false" })], 1);
     const content = stmts.filter((s) => !s.sql.includes("cache_changes"));
-    expect(content.map((s) => s.sql.split(" ").slice(0, 3).join(" "))).toEqual(["INSERT INTO posts", "DELETE FROM post_terms"]);
+    expect(content.map((s) => s.sql.split(" ").slice(0, 3).join(" "))).toEqual([
+      "DELETE FROM post_search",
+      "INSERT INTO posts",
+      "DELETE FROM post_terms",
+    ]);
     // The change log records the lists it leaves (first statement) and the site's lists (last), and no list it joins.
     const log = stmts.filter((s) => s.sql.includes("cache_changes"));
     expect(stmts[0]).toBe(log[0]);

@@ -58,7 +58,14 @@ export async function seedPosts(posts: PostRecord[], now = Date.now(), opts: { e
 
 export async function clearPosts(): Promise<void> {
   for (const db of archiveDatabases()) {
-    await db.batch(["DELETE FROM posts", "DELETE FROM post_terms", "DELETE FROM terms"].map((s) => db.prepare(s)));
+    await db.batch(
+      [
+        "DELETE FROM posts",
+        "DELETE FROM post_terms",
+        "DELETE FROM terms",
+        "INSERT INTO post_search (post_search) VALUES ('delete-all')",
+      ].map((s) => db.prepare(s)),
+    );
   }
 }
 

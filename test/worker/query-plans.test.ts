@@ -35,7 +35,15 @@ const PARAMS: Record<keyof typeof QUERIES, unknown[]> = {
     ]),
   ],
   entriesPage: [Date.now(), 1, 50],
+  search: ['body : ("股市")', Date.now(), Date.now() + 1000, 0, null, 21],
+  searchPage: ['cats : "c1" AND body : ("股市")', Date.now(), Date.now() + 1000, 0, "cat1", 21, 21, Date.now() - 86_400_000],
+  searchFeedAtom: ['body : ("股市")', Date.now(), Date.now(), 7, null, 20, Date.now(), 5],
+  searchFeedRss: ['body : ("股市")', Date.now(), Date.now(), 7, "cat1", 20, Date.now(), 5],
+  searchFeedJson: ['body : ("a 股"*)', Date.now(), Date.now(), 7, null, 20, Date.now(), 5],
 };
+
+/** A search: FTS5 walks the matches in key order (no sort), each a rowid probe into posts. */
+const SEARCH_PLAN = /SCAN s VIRTUAL TABLE INDEX \d+:M.*SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)/;
 
 /** The index each query must search (a plan that merely "uses an index" can still walk all posts). */
 const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
@@ -69,6 +77,12 @@ const EXPECTED: Record<keyof typeof QUERIES, RegExp> = {
   changeHead: /^SEARCH cache_changes$/,
   termsByKey: /SEARCH t USING INDEX sqlite_autoindex_terms_1 \(kind=\? AND key=\?\)/,
   entriesPage: /SEARCH p USING INDEX posts_published_time/,
+  search: SEARCH_PLAN,
+  searchPage:
+    /^(?=.*SCAN s VIRTUAL TABLE INDEX \d+:M.*SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\))(?=.*SCAN w VIRTUAL TABLE INDEX \d+:M)/,
+  searchFeedAtom: SEARCH_PLAN,
+  searchFeedRss: SEARCH_PLAN,
+  searchFeedJson: SEARCH_PLAN,
 };
 
 describe("query plans of every hot read", () => {
@@ -97,8 +111,9 @@ describe("query plans of every hot read", () => {
         // "SCAN p" / "SCAN posts" alone is a full table scan; "SCAN … USING INDEX" walks an index in order.
         // A bare "SEARCH <table>" is SQLite's one-probe min()/max() of the rowid.
         if (/^(SCAN|SEARCH) (p|pt|w|posts|t|post_terms|terms|cache_changes|edge_changes)\b/.test(d) && !/^SEARCH \w+$/.test(d)) {
+          // Or the search index, walked by a MATCH (FTS5's index number ends in M, for match, and a column).
           expect(d, `${name}: ${details.join(" | ")}`).toMatch(
-            /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/,
+            /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY|VIRTUAL TABLE INDEX \d+:M/,
           );
         }
         expect(d, `${name}: ${details.join(" | ")}`).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);

@@ -1,7 +1,7 @@
 /**
  * @module scripts/bench/lib/build-db
- * Builds a large local D1 (or an archive of several) for the scale and
- * archive tests without a million files on disk: the real seed script creates
+ * Builds a large local D1 (or an archive of several) for the scale, archive
+ * and search tests without a million files on disk: the real seed script creates
  * the databases (migrations, Miniflare's files) from the first post, then the
  * remaining posts stream from the corpus generator through the same parser
  * (src/content) and the same write path (src/db/archive-sync over the seed's
@@ -17,7 +17,7 @@ import { parsePost } from "../../../src/content/post";
 import type { PostRecord } from "../../../src/content/types";
 import { pruneArchive, syncArchive } from "../../../src/db/archive-sync";
 import { entriesAtWrite } from "../../../src/ingest/entries";
-import type { CorpusOptions } from "../../lib/corpus-gen";
+import { type CorpusOptions, generateCorpus } from "../../lib/corpus-gen";
 import { loadProjectConfig, openWriteTarget } from "../../lib/database";
 import { smallBodyCorpus } from "./corpus";
 import { dbFormat } from "./context";
@@ -49,6 +49,8 @@ export interface BuildOptions {
   keep?: (path: string) => boolean;
   /** …named so, for the stamp that lets a re-run reuse the build. */
   keepLabel?: string;
+  /** The generator's whole bodies (the search benchmark), not their first paragraph. */
+  fullBodies?: boolean;
 }
 
 /** `count` generated posts (those `o.keep` passes) into the local databases of `o.config` under `persistDir`. */
@@ -67,6 +69,7 @@ export async function buildSmallBodyDb(
     config: createHash("sha256").update(readFileSync(config)).digest("hex"),
     dates: o.dates ?? null,
     keep: o.keepLabel ?? null,
+    fullBodies: o.fullBodies ?? false,
   });
   const stamp = join(persistDir, ".bench-db");
   if (existsSync(stamp)) {
@@ -79,7 +82,8 @@ export async function buildSmallBodyDb(
   rmSync(first, { recursive: true, force: true });
   const keep = o.keep ?? (() => true);
   const it = (function* () {
-    for (const p of smallBodyCorpus(count, seed, o.dates)) if (keep(p.path)) yield p;
+    const corpus = o.fullBodies ? generateCorpus({ count, seed, ...o.dates }) : smallBodyCorpus(count, seed, o.dates);
+    for (const p of corpus) if (keep(p.path)) yield p;
   })();
   const head = it.next();
   if (head.done) throw new Error("empty corpus");

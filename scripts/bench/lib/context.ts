@@ -38,6 +38,8 @@ export interface Sizes {
   /** The archive suite: this many databases of this many posts each, against one of them alone. */
   archiveDatabases: number;
   archivePerDatabase: number;
+  /** Posts (whole bodies, one database) the search suite queries. */
+  searchPosts: number;
 }
 
 export const FULL: Sizes = {
@@ -60,6 +62,7 @@ export const FULL: Sizes = {
   liveDay: 6_000,
   archiveDatabases: 10,
   archivePerDatabase: 100_000,
+  searchPosts: 1_000_000,
 };
 
 export const QUICK: Sizes = {
@@ -82,6 +85,7 @@ export const QUICK: Sizes = {
   liveDay: 1_500,
   archiveDatabases: 10,
   archivePerDatabase: 2_000,
+  searchPosts: 20_000,
 };
 
 export interface Ctx {

@@ -1,0 +1,148 @@
+/**
+ * @module content/search-text
+ * Text as the search index stores it, and queries as it is asked them, in
+ * tokens SQLite FTS5's unicode61 tokenizer keeps whole.
+ *
+ * - A run of Chinese (or Japanese, Korean) becomes its overlapping bigrams and
+ *   then its last character (`降息周期` → `降息 息周 周期 期`): a query of two
+ *   or more characters, as a phrase of its bigrams, matches exactly the texts
+ *   that contain it, and the last character lets a query such as `股ETF`
+ *   find `港股ETF`.
+ * - A run of Latin letters and digits becomes one lowercase word
+ *   (`HFO-1234yf` → `hfo 1234yf`, found as a phrase): words match whole.
+ * - Between two runs that are apart, one of them Chinese, a boundary token
+ *   keeps a phrase from matching across punctuation (`股市，市场` must not
+ *   match `股市场`).
+ *
+ * Work at write time: the seed's parse threads do it once per post.
+ */
+import { fnv1a, squash } from "./text";
+import { htmlToText } from "./render";
+
+/** Han, kana, Hangul (BMP): written without spaces, so indexed as bigrams. */
+const CJK_CLASS = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af";
+const RUN = new RegExp(`([${CJK_CLASS}]+)|(?:(?![${CJK_CLASS}])[\\p{L}\\p{N}])+`, "gu");
+
+/**
+ * Stands between runs a phrase must not join: a private-use character, which unicode61 keeps as a
+ * token, NFKC leaves alone, and queries never contain (RUN drops it).
+ */
+export const BOUNDARY = "\ue000";
+
+interface Run {
+  text: string;
+  cjk: boolean;
+  /** Apart from the run before it (something that is not a letter or digit lies between). */
+  apart: boolean;
+}
+
+function runsOf(text: string): Run[] {
+  const runs: Run[] = [];
+  let end = -1;
+  for (const m of text.normalize("NFKC").toLowerCase().matchAll(RUN)) {
+    runs.push({ text: m[0], cjk: m[1] !== undefined, apart: end >= 0 && m.index > end });
+    end = m.index + m[0].length;
+  }
+  return runs;
+}
+
+/**
+ * A run's tokens. `tail`: a Chinese run of two or more characters ends with its last character
+ * alone; a query leaves it off its last run, whose text may go on in a post.
+ */
+function pushRun(out: string[], prev: Run | undefined, run: Run, tail: boolean): void {
+  if (prev && run.apart && (run.cjk || prev.cjk)) out.push(BOUNDARY);
+  const w = run.text;
+  if (!run.cjk || w.length === 1) {
+    out.push(w);
+    return;
+  }
+  for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
+  if (tail) out.push(w.slice(-1));
+}
+
+/** The tokens a text is indexed as, space-separated. */
+export function indexText(text: string): string {
+  const out: string[] = [];
+  const runs = runsOf(text);
+  for (const [i, run] of runs.entries()) pushRun(out, runs[i - 1], run, true);
+  return out.join(" ");
+}
+
+/**
+ * Characters of a post's text that are searchable: its tokens (up to three characters for each)
+ * must stay under D1's 2,000,000-byte limit for one value. Real posts run to a few thousand.
+ */
+export const MAX_INDEXED_CHARS = 150_000;
+
+/** What a post is searched by: its title and the text of its body, never joined into one phrase. */
+export const searchDocument = (title: string, bodyHtml: string): string =>
+  indexText(`${title}\n${htmlToText(bodyHtml)}`.slice(0, MAX_INDEXED_CHARS));
+
+/**
+ * The token a post's category (or raw `categories:` string) is indexed as, by its lookup key: a
+ * hash, so any name is one plain word, and `category=` narrows a search inside the index.
+ */
+export const categoryToken = (key: string): string => `c${fnv1a(key)}`;
+
+/** The longest query accepted, in characters (after spaces are squashed). */
+export const MAX_QUERY_CHARS = 100;
+
+/** Why a query cannot be searched: a code for pages to word in their language, and the reason in English. */
+export type QueryProblem =
+  | { code: "empty" | "too-long" | "no-words"; reason: string }
+  | { code: "single-char"; reason: string /** the part that is one Chinese character */; part: string };
+
+export type SearchQuery =
+  | {
+      ok: true /** the query as shown back (squashed) */;
+      text: string /** FTS5 expression over the text column */;
+      match: string;
+    }
+  | ({ ok: false } & QueryProblem);
+
+/** One space-separated part of a query as an FTS5 phrase, or null when it holds no token. */
+function phraseOf(part: string): { phrase: string; lone: boolean } | null {
+  const runs = runsOf(part);
+  const last = runs[runs.length - 1];
+  if (!last) return null;
+  const tokens: string[] = [];
+  for (const [i, run] of runs.entries()) pushRun(tokens, runs[i - 1], run, i < runs.length - 1);
+  const quoted = `"${tokens.join(" ")}"`;
+  // One Chinese character after something else is the start of a run in a post (`A股` in `A股市`).
+  const single = last.cjk && last.text.length === 1;
+  if (single && tokens.length === 1) return { phrase: quoted, lone: true };
+  return { phrase: single ? `${quoted}*` : quoted, lone: false };
+}
+
+/**
+ * A user's query as an FTS5 expression: each space-separated part a quoted phrase of its tokens,
+ * all parts required. Nothing the user types reaches FTS5 syntax: tokens hold only letters,
+ * digits and CJK, so quotes, `*`, `NEAR`, `AND`/`OR`/`NOT` and parentheses are words or nothing.
+ */
+export function parseQuery(raw: string): SearchQuery {
+  const tooLong = { ok: false, code: "too-long", reason: `the query is longer than ${MAX_QUERY_CHARS} characters` } as const;
+  // Before any work on it: a 10 KB query is refused without being normalized.
+  if (raw.length > MAX_QUERY_CHARS * 4) return tooLong;
+  const text = squash(raw.normalize("NFKC").replace(/\p{Cc}/gu, " "));
+  if (!text) return { ok: false, code: "empty", reason: "the query is empty: type a word to search for" };
+  if ([...text].length > MAX_QUERY_CHARS) return tooLong;
+  const phrases: string[] = [];
+  for (const part of text.split(" ")) {
+    const p = phraseOf(part);
+    if (!p) continue;
+    if (p.lone) {
+      return {
+        ok: false,
+        code: "single-char",
+        part,
+        reason: `"${part}": a Chinese word to search for needs at least two characters`,
+      };
+    }
+    phrases.push(p.phrase);
+  }
+  if (!phrases.length) {
+    return { ok: false, code: "no-words", reason: "the query has no letters, digits or Chinese characters to search for" };
+  }
+  return { ok: true, text, match: phrases.join(" AND ") };
+}
