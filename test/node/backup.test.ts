@@ -56,10 +56,7 @@ describe("backup and restore", () => {
 
   it("round-trips posts, lists and the index through npm run backup and the README's restore", () => {
     const posts = temp("posts");
-    writeFileSync(
-      join(posts, "2026-11-28-BK1.md"),
-      post("央行宣布降息", "降息周期开启，A股与港股同涨。HFO-1234yf 出口增长。"),
-    );
+    writeFileSync(join(posts, "2026-11-28-BK1.md"), post("央行宣布降息", "降息周期开启，A股与港股同涨。HFO-1234yf 出口增长。"));
     writeFileSync(join(posts, "2026-11-28-BK2.md"), post("兴业银行 601166 公告", "兴业银行披露年度业绩预告。"));
     writeFileSync(join(posts, "2026-11-28-BK3.md"), post("隐藏的降息消息", "不应被找到。", "published: false\n"));
     const a = project("original");
