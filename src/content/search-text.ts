@@ -51,7 +51,8 @@ function runsOf(text: string): Run[] {
  * alone; a query leaves it off its last run, whose text may go on in a post.
  */
 function pushRun(out: string[], prev: Run | undefined, run: Run, tail: boolean): void {
-  if (prev && run.apart && (run.cjk || prev.cjk)) out.push(BOUNDARY);
+  // Between two Chinese runs the first one's last character already stands apart (no bigram spans the gap).
+  if (prev && run.apart && run.cjk !== prev.cjk) out.push(BOUNDARY);
   const w = run.text;
   if (!run.cjk || w.length === 1) {
     out.push(w);

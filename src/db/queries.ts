@@ -6,13 +6,6 @@
  */
 import { MAX_TAGS } from "./changes";
 
-/**
- * A post's key in the search index (migration 0008): whole seconds, then the id in the low 30
- * bits, so keys grow with publication time and FTS5 can walk a match newest first and stop.
- * Built in SQL only: keys pass 2^53, beyond what a JavaScript number holds exactly.
- */
-export const searchKey = (alias: string) => `(${alias}.published_at / 1000) * 1073741824 + ${alias}.id`;
-
 const SUMMARY_COLS =
   "p.id, p.slug, p.title, p.path, p.published_at, p.updated_at, p.summary, p.categories, p.tags, p.first_image";
 const FULL_COLS = `${SUMMARY_COLS}, p.info_code, p.body_html, p.source_url, p.back_link, p.hash, p.published, p.created_at`;
@@ -74,25 +67,22 @@ const termFeedSql = (fragment: string) =>
    WHERE t.kind = ?1 AND t.key = ?2 AND t.published_at <= ?3 AND ${older("?4", "?5", "t.published_at", "t.post_id")}
    ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?6`;
 
-/** The search key of a (publishedAt, id) pair bound as parameters. */
-const keyOf = (t: string, id: string) => `(CAST(${t} AS INTEGER) / 1000) * 1073741824 + ${id}`;
-
 /**
- * A search's matches, newest first: `?1` the FTS5 expression, `?2` now, `?3`/`?4` the cursor as a
- * search key's parts (strictly older), `?5` a category key the post must be in, or NULL. The index
- * holds published posts only; `published_at <= now` leaves out the scheduled ones. The whole key
- * is compared, so an entry a foreign write left behind never names another post that took its id.
+ * A search's matches, newest first: `?1` the FTS5 expression, `?2` now, `?3` the search key to
+ * stay below (a cursor's, or the first key after now's second), `?4` a category key the post must
+ * be in, or NULL. The index holds published posts only; `published_at <= now` leaves out the
+ * scheduled ones.
  */
-const searchFrom = `FROM post_search AS s JOIN posts AS p ON p.id = (s.rowid & 1073741823) AND ${searchKey("p")} = s.rowid
-   WHERE s.post_search MATCH ?1 AND s.rowid < ${keyOf("?3", "?4")} AND p.published = 1 AND p.published_at <= ?2
-     AND (?5 IS NULL OR EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind IN ('c', 'r') AND pt.key = ?5
+const searchFrom = `FROM post_search AS s JOIN posts AS p INDEXED BY posts_search_key ON p.search_key = s.rowid
+   WHERE s.post_search MATCH ?1 AND s.rowid < ?3 AND p.published = 1 AND p.published_at <= ?2
+     AND (?4 IS NULL OR EXISTS (SELECT 1 FROM post_terms AS pt WHERE pt.kind IN ('c', 'r') AND pt.key = ?4
        AND pt.published_at = p.published_at AND pt.post_id = p.id))
    ORDER BY s.rowid DESC`;
 
-/** A search feed's items: searchFrom, `?6` count, `?7`/`?8` the last item that carries its body. */
+/** A search feed's items: searchFrom, `?5` count, `?6` the key of the last item that carries its body. */
 const searchFeedSql = (fragment: string) =>
-  `SELECT ${feedCols(fragment)}, CASE WHEN s.rowid >= ${keyOf("?7", "?8")} THEN p.body_html END AS body_html
-   ${searchFrom} LIMIT ?6`;
+  `SELECT ${feedCols(fragment)}, p.search_key, CASE WHEN s.rowid >= ?6 THEN p.body_html END AS body_html
+   ${searchFrom} LIMIT ?5`;
 
 const TAG_PARAMS = Array.from({ length: MAX_TAGS }, (_, i) => `?${i + 1}`).join(", ");
 
@@ -135,19 +125,15 @@ export const QUERIES = {
   termFeedAtom: termFeedSql("p.feed_atom"),
   termFeedRss: termFeedSql("p.feed_rss"),
   termFeedJson: termFeedSql("p.feed_json"),
-  /** A page of search results: searchFrom, `?6` count. */
-  search: `SELECT ${SUMMARY_COLS} ${searchFrom} LIMIT ?6`,
+  /** A page of search results: searchFrom, `?5` count. */
+  search: `SELECT ${SUMMARY_COLS}, p.search_key ${searchFrom} LIMIT ?5`,
   /**
-   * A page of search results, for its validator: searchFrom, `?6` min, `?7` max, `?8` the window's
-   * start (see pageLimit; the window counts whole seconds, from the index alone).
+   * The newest `?5` matches of a search (searchFrom), ids and times only, for a page's validator and
+   * a feed's window (db/reads searchPageVersion cuts it). Not a count of the window in SQL, as lists
+   * do: FTS5 walks a phrase's whole doclist for a count, however narrow its rowid range, but stops
+   * a descending walk at its LIMIT.
    */
-  searchPage: `SELECT ${pageAggregate} FROM (SELECT p.id, p.published_at, p.updated_at ${searchFrom}
-     ${pageLimit(
-       "?6",
-       "?7",
-       `(SELECT count(*) FROM post_search AS w WHERE w.post_search MATCH ?1 AND w.rowid < ${keyOf("?3", "?4")}
-          AND w.rowid >= (CAST(?8 AS INTEGER) / 1000 + 1) * 1073741824)`,
-     )})`,
+  searchPage: `SELECT p.published_at, p.updated_at, p.search_key ${searchFrom} LIMIT ?5`,
   searchFeedAtom: searchFeedSql("p.feed_atom"),
   searchFeedRss: searchFeedSql("p.feed_rss"),
   searchFeedJson: searchFeedSql("p.feed_json"),

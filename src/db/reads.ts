@@ -10,6 +10,7 @@ import { categoryToken } from "../content/search-text";
 import type { FeedFormat } from "../urls";
 import { MAX_TAGS } from "./changes";
 import { QUERIES } from "./queries";
+import { KEY_SLOTS, keyBase } from "./search-writes";
 import { TARGET_STATE, type TermKind } from "./statements";
 
 export type { TermKind };
@@ -468,26 +469,45 @@ export interface SearchSpec {
 const searchMatch = (s: SearchSpec) =>
   s.category ? `cats : "${categoryToken(s.category)}" AND body : (${s.match})` : `body : (${s.match})`;
 
-/** Search keys are whole seconds: without a cursor, everything up to the end of `now`'s second (the rest is left out by time). */
-const searchBounds = (q: { before?: Cursor | null; now: number }): [number, number] =>
-  q.before ? [q.before.publishedAt, q.before.id] : [q.now + 1000, 0];
+/**
+ * The key a search stays below: the cursor's (a search's cursor carries a search key as its id),
+ * else the first key after `now`'s second (the rest of that second is left out by time).
+ */
+const searchBelow = (q: { before?: Cursor | null; now: number }): number => (q.before ? q.before.id : keyBase(q.now) + KEY_SLOTS);
+
+/** A post of a search's results, with the key its cursor carries. */
+export type SearchHit = PostSummary & { searchKey: number };
+/** A search feed's item, with the key its cursor carries. */
+export type SearchFeedRow = FeedRow & { searchKey: number };
 
 /** A page of a search, newest first (the FTS5 index walked in key order, one post lookup per match). */
-export async function searchPosts(db: Db, s: SearchSpec, q: PageQuery): Promise<PostSummary[]> {
-  const [t, id] = searchBounds(q);
-  const { results } = await db.prepare(QUERIES.search).bind(searchMatch(s), q.now, t, id, s.category, q.limit).all<SummaryRow>();
-  return results.map(toSummary);
+export async function searchPosts(db: Db, s: SearchSpec, q: PageQuery): Promise<SearchHit[]> {
+  const { results } = await db
+    .prepare(QUERIES.search)
+    .bind(searchMatch(s), q.now, searchBelow(q), s.category, q.limit)
+    .all<SummaryRow & { search_key: number }>();
+  return results.map((r) => ({ ...toSummary(r), searchKey: r.search_key }));
 }
 
-/** The version of a page of a search (window rules as for feeds): ids and times, no bodies. */
+/**
+ * The version of a page of a search (window rules as for feeds; its cursors carry search keys): the
+ * newest `max` matches, cut to those published after `since` but at least `min`.
+ */
 export async function searchPageVersion(db: Db, s: SearchSpec, w: PageWindow): Promise<PageVersion> {
-  const [t, id] = searchBounds(w);
-  return toVersion(
-    await db
-      .prepare(QUERIES.searchPage)
-      .bind(searchMatch(s), w.now, t, id, s.category, ...windowParams(w))
-      .first<PageRow>(),
-  );
+  const { results } = await db
+    .prepare(QUERIES.searchPage)
+    .bind(searchMatch(s), w.now, searchBelow(w), s.category, w.max)
+    .all<{ published_at: number; updated_at: number; search_key: number }>();
+  const since = w.since ?? w.now + 1;
+  let n = results.findIndex((r, i) => i >= w.min && r.published_at <= since);
+  if (n < 0) n = results.length;
+  const page = results.slice(0, n);
+  return {
+    count: page.length,
+    lastModified: page.reduce((m, r) => Math.max(m, r.updated_at, r.published_at), 0),
+    items: `${page.reduce((m, r) => Math.max(m, r.published_at), 0)}:${page.map((r) => `${r.published_at}.${r.search_key}`).join(",")}`,
+    cursors: page.map((r) => ({ publishedAt: r.published_at, id: r.search_key })),
+  };
 }
 
 const SEARCH_FEED_SQL: Record<FeedFormat, string> = {
@@ -496,20 +516,17 @@ const SEARCH_FEED_SQL: Record<FeedFormat, string> = {
   json: QUERIES.searchFeedJson,
 };
 
-/** A search feed's items, as feedRows reads a list's. */
+/** A search feed's items, as feedRows reads a list's; `fullUntil` is a search cursor. */
 export async function searchFeedRows(
   db: Db,
   format: FeedFormat,
   s: SearchSpec,
   q: PageQuery,
   fullUntil: Cursor | null,
-): Promise<FeedRow[]> {
-  const [t, id] = searchBounds(q);
-  // No item in full: a key past any post's.
-  const [ft, fid] = fullUntil ? [fullUntil.publishedAt, fullUntil.id] : [Number.MAX_SAFE_INTEGER, 0];
+): Promise<SearchFeedRow[]> {
   const { results } = await db
     .prepare(SEARCH_FEED_SQL[format])
-    .bind(searchMatch(s), q.now, t, id, s.category, q.limit, ft, fid)
-    .all<FeedSqlRow>();
-  return results.map(toFeedRow);
+    .bind(searchMatch(s), q.now, searchBelow(q), s.category, q.limit, fullUntil ? fullUntil.id : Number.MAX_SAFE_INTEGER)
+    .all<FeedSqlRow & { search_key: number }>();
+  return results.map((r) => Object.assign(toFeedRow(r), { searchKey: r.search_key }));
 }

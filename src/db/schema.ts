@@ -49,6 +49,12 @@ export const posts = sqliteTable(
      * file claiming it is refused. Null for posts stored before files were recorded.
      */
     file: text("file"),
+    /**
+     * The post's key in the search index (migration 0008, db/search-writes): its second of
+     * publication × 8192 plus its place among the posts of that second, so keys grow with time,
+     * stay unique, and lie close together (FTS5 stores each key as a delta). Null when hidden.
+     */
+    searchKey: integer("search_key"),
   },
   (t) => [
     uniqueIndex("posts_slug").on(t.slug),
@@ -60,6 +66,7 @@ export const posts = sqliteTable(
     index("posts_path").on(t.path),
     // Latest-overall and sitemap ranges only ever look at published rows.
     index("posts_published_time").on(t.publishedAt, t.id).where(sql`${t.published} = 1`),
+    uniqueIndex("posts_search_key").on(t.searchKey),
   ],
 );
 

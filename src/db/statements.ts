@@ -14,7 +14,7 @@ import { termKey } from "../content/permalink";
 import type { PostRecord } from "../content/types";
 import { recordOldTags, recordTags, SITE_TAG, STAMP_CHANGES, termTag } from "./changes";
 import { QUERIES } from "./queries";
-import { INDEX_JSON, indexRow, searchColumns, UNINDEX_JSON, UNINDEX_ROW } from "./search-writes";
+import { INDEX_JSON, indexRow, keyPosts, searchColumns, UNINDEX_JSON, UNINDEX_ROW } from "./search-writes";
 
 export type SqlValue = string | number | null;
 export interface Statement {
@@ -304,6 +304,7 @@ export function writePosts(posts: StoredPost[], now: number): Statement[] {
   for (const json of packs) out.push({ sql: UPSERT_POSTS_JSON, params: [json] });
   // A row near D1's 2 MB limit can't ride in a JSON text under it; it goes as plain parameters.
   for (const i of oversized) out.push({ sql: UPSERT_POST_ROW, params: rows[i] as SqlValue[] });
+  for (const json of slugPacks) out.push(...keyPosts(json));
 
   for (const json of slugPacks) out.push({ sql: DELETE_POST_TERMS, params: [json] });
   const links: [string, string, string][] = [];
@@ -343,6 +344,7 @@ export function writePostRows(posts: StoredPost[], now: number): Statement[] {
   if (!posts.length) return [];
   const log = changeLog(posts);
   const out: Statement[] = [...log.before];
+  const index: Statement[] = [];
   for (const post of posts) {
     out.push({ sql: UNINDEX_ROW, params: [post.slug] });
     out.push({ sql: UPSERT_POST_ROW, params: postRow(post, now) });
@@ -353,8 +355,15 @@ export function writePostRows(posts: StoredPost[], now: number): Statement[] {
       out.push({ sql: INSERT_POST_TERM_ROW, params: [t.kind, t.key, post.slug] });
       out.push({ sql: UPSERT_TERM_ROW, params: [t.kind, t.key, t.name, t.label] });
     }
-    out.push(indexRow(post.slug, searchColumns(post, categoryKeys(rows))));
+    index.push(indexRow(post.slug, searchColumns(post, categoryKeys(rows))));
   }
+  // Keys for the whole batch at once (each takes the next free one of its second), then the entries.
+  for (const json of packJson(
+    posts.map((p) => p.slug),
+    MAX_JSON_PARAM_BYTES,
+  ).packs)
+    out.push(...keyPosts(json));
+  out.push(...index);
   out.push(...log.after);
   return out;
 }

@@ -193,7 +193,9 @@ async function render(spec: FeedSpec, { term, search, limit, before, page }: Fee
     : [];
   const after = (i: number) => {
     const row = rows[i] as (typeof rows)[number];
-    return withQuery(path, [...asked, ["limit", limit], ["before", cursorParam({ publishedAt: row.publishedAt, id: row.id })]]);
+    // A search's cursor carries the search key (db/search-writes), not the post's id.
+    const id = "searchKey" in row ? (row.searchKey as number) : row.id;
+    return withQuery(path, [...asked, ["limit", limit], ["before", cursorParam({ publishedAt: row.publishedAt, id })]]);
   };
   const selfPath = withQuery(path, [...asked, ["limit", limit], ["before", before ? cursorParam(before) : undefined]]);
   const { body, contentType, rendered } = renderFeed(

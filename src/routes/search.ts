@@ -87,7 +87,8 @@ export const search = cachedRoute<SearchData>({
             ? withQuery(base.replace(/\?.*$/, ""), [
                 ["q", s.q],
                 ["category", s.category?.name],
-                ["before", cursorParam({ publishedAt: last.publishedAt, id: last.id })],
+                // A search's cursor carries the search key (db/search-writes), not the post's id.
+                ["before", cursorParam({ publishedAt: last.publishedAt, id: last.searchKey })],
               ])
             : null,
         newestHref: before ? base : null,

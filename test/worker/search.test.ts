@@ -312,6 +312,32 @@ describe("hostile queries", () => {
   });
 });
 
+describe("posts of the same second", () => {
+  it("are all found once, paged through in order, and a moved post takes its new place", async () => {
+    const at = NOW - 3 * HOUR;
+    const same = Array.from({ length: 45 }, (_, i) =>
+      makePost({
+        slug: `same${i}`,
+        title: `同秒消息 ${i}`,
+        bodyHtml: "<p>同秒</p>",
+        publishedAt: at,
+        path: `/emnews/x/same${i}.html`,
+      }),
+    );
+    await seedPosts(same, NOW);
+    const { paths, pages } = await allResults("同秒");
+    expect(pages).toBe(3);
+    expect([...paths].sort()).toEqual(same.map((p) => p.path).sort());
+    expect(new Set(paths).size).toBe(45);
+
+    // One of them moves an hour later: it leads, and is listed once.
+    await seedPosts([{ ...(same[7] as PostRecord), publishedAt: at + HOUR, hash: "moved" }], NOW + 1);
+    const after = (await allResults("同秒")).paths;
+    expect(after[0]).toBe("/emnews/x/same7.html");
+    expect(after).toHaveLength(45);
+  });
+});
+
 describe("the index follows every write", () => {
   const path = "/emnews/x/live.html";
   const live = (over: Partial<PostRecord>) =>
