@@ -61,17 +61,36 @@ const KEY_SQL = [
    WHERE posts.id = k.id`,
 ];
 
+/**
+ * The key a post written now takes, in SQL over its bound `published_at` and `published`: the next
+ * free one of its second (NULL when hidden). In a row's own INSERT (db/statements writePostRows).
+ */
+export function newSearchKey(publishedAt: string, published: string): string {
+  const b = `((CAST(${publishedAt} AS INTEGER) / 1000) * ${KEY_SLOTS})`;
+  return `CASE WHEN ${published} = 1 THEN (SELECT min(${b} + ${KEY_SLOTS - 1}, coalesce(max(q.search_key) + 1, ${b}))
+    FROM posts AS q WHERE q.search_key >= ${b} AND q.search_key < ${b} + ${KEY_SLOTS}) END`;
+}
+
+/** The ON CONFLICT assignment that goes with newSearchKey: an edit in the same second keeps its key. */
+export const KEEP_SEARCH_KEY = `search_key = CASE WHEN excluded.published = 0 THEN NULL
+  WHEN posts.search_key / ${KEY_SLOTS} = excluded.published_at / 1000 THEN posts.search_key ELSE excluded.search_key END`;
+
 /** The key statements for `slugs` (a JSON array text of slugs). */
 export const keyPosts = (slugs: string): Statement[] => KEY_SQL.map((sql) => ({ sql, params: [slugs] }));
 
 /** `?1`: JSON array of [slug, body, cats]; only published rows (those with a key) go in. */
 export const INDEX_JSON =
   "INSERT INTO post_search (rowid, body, cats) SELECT p.search_key, json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]') " +
-  "FROM json_each(?1) AS j JOIN posts AS p ON p.slug = json_extract(j.value, '$[0]') WHERE p.search_key IS NOT NULL";
+  "FROM json_each(?1) AS j JOIN posts AS p ON p.slug = json_extract(j.value, '$[0]') WHERE p.search_key IS NOT NULL " +
+  // FTS5 buffers a transaction's entries while their keys ascend; a smaller key flushes them to disk.
+  "ORDER BY p.search_key";
 
-/** `?1` slug, `?2` body, `?3` cats. */
+/**
+ * `?1` slug, `?2` body, `?3` cats: for a published post, whose key the batch has just given
+ * (KEY_SQL). VALUES, not INSERT … SELECT: FTS5 takes rows from a SELECT at 2.4× the cost.
+ */
 export const INDEX_ROW =
-  "INSERT INTO post_search (rowid, body, cats) SELECT p.search_key, ?2, ?3 FROM posts AS p WHERE p.slug = ?1 AND p.search_key IS NOT NULL";
+  "INSERT INTO post_search (rowid, body, cats) VALUES ((SELECT p.search_key FROM posts AS p WHERE p.slug = ?1), ?2, ?3)";
 
 export const indexRow = (slug: string, cols: [string, string]): Statement => ({
   sql: INDEX_ROW,

@@ -227,7 +227,9 @@ export async function syncPosts(
   let bytes = 0;
   for (const p of changed) {
     const size = approxBytes(p);
-    if (group.length && (bytes + size > BATCH_BYTES || group.length >= BATCH_POSTS)) {
+    // In process a batch carries no request, so only its count bounds it: fewer, bigger transactions
+    // let the search index (FTS5) buffer more entries per segment it writes.
+    if (group.length && ((!db.inProcess && bytes + size > BATCH_BYTES) || group.length >= BATCH_POSTS)) {
       await write(group);
       group = [];
       bytes = 0;

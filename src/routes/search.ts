@@ -1,7 +1,7 @@
 /**
  * @module routes/search
  * `/search?q=…[&category=…]`: the posts that hold the query, newest first,
- * keyset pagination (`?before=<publishedAt>.<id>`), with the search's feeds
+ * keyset pagination (`?before=<publishedAt>.<search key>`), with the search's feeds
  * (routes/feeds, scope "search") advertised. Without `q` it is the empty
  * box; a query the index cannot answer is a 400 page saying why, a category
  * with no visible post a 404. Every search reads the index (db/repository

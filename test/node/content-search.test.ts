@@ -4,17 +4,22 @@
  * index D1 runs) rather than a model of it: a query finds a text exactly
  * when the text holds it, Chinese characters anywhere, Latin words whole.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { BOUNDARY, indexText, MAX_QUERY_CHARS, parseQuery } from "../../src/content/search-text";
+import { ROOT } from "../support/fixtures";
 import { holds } from "../support/search-oracle";
 
+/** The index exactly as migration 0008 creates it. */
+const CREATE = /CREATE VIRTUAL TABLE[^;]+/.exec(readFileSync(join(ROOT, "migrations/0008_search.sql"), "utf8"))?.[0] as string;
 const db = new DatabaseSync(":memory:");
-db.exec("CREATE VIRTUAL TABLE s USING fts5(body, content='', contentless_delete=1)");
-const insert = db.prepare("INSERT INTO s (rowid, body) VALUES (?, ?)");
-const found = db.prepare("SELECT rowid FROM s WHERE s MATCH ?");
-const clear = db.prepare("DELETE FROM s WHERE rowid = 1");
+db.exec(CREATE);
+const insert = db.prepare("INSERT INTO post_search (rowid, body, cats) VALUES (?, ?, '')");
+const found = db.prepare("SELECT rowid FROM post_search WHERE post_search MATCH ?");
+const clear = db.prepare("DELETE FROM post_search WHERE rowid = 1");
 afterAll(() => db.close());
 
 /** Whether FTS5 finds `text` for `query` (null: the query is refused). */
