@@ -1,7 +1,8 @@
 /**
  * @module content/search-text
  * Text as the search index stores it, and queries as it is asked them, in
- * tokens SQLite FTS5's unicode61 tokenizer keeps whole.
+ * tokens separated by single spaces, as SQLite FTS5's `ascii` tokenizer (migration
+ * 0008) splits them.
  *
  * - A run of Chinese (or Japanese, Korean) becomes its overlapping bigrams and
  *   then its last character (`降息周期` → `降息 息周 周期 期`): a query of two
@@ -10,9 +11,10 @@
  *   find `港股ETF`.
  * - A run of Latin letters and digits becomes one lowercase word
  *   (`HFO-1234yf` → `hfo 1234yf`, found as a phrase): words match whole.
- * - Between two runs that are apart, one of them Chinese, a boundary token
- *   keeps a phrase from matching across punctuation (`股市，市场` must not
- *   match `股市场`).
+ * - Runs that punctuation or spaces separate never join into one phrase:
+ *   after a Chinese run its last character stands between, and between a
+ *   Chinese and a Latin run a boundary token does (`股市，市场` must not match
+ *   `股市场`, nor `A 股` match `A股`).
  *
  * Work at write time: the seed's parse threads do it once per post.
  */
@@ -111,12 +113,46 @@ function pushRun(out: string[], prev: Run | undefined, run: Run, tail: boolean):
   if (tail) out.push(w.slice(-1));
 }
 
-/** The tokens a text is indexed as, space-separated. */
+/**
+ * The tokens a text is indexed as, space-separated: what runsOf and pushRun (with tails) make of
+ * it, in one pass that writes tokens as it meets them (the seed tokenizes every post it writes;
+ * building runs first cost a third more). test/node/content-search.test.ts holds the two together.
+ */
 export function indexText(text: string): string {
-  const out: string[] = [];
-  const runs = runsOf(text);
-  for (const [i, run] of runs.entries()) pushRun(out, runs[i - 1], run, true);
-  return out.join(" ");
+  const s = text.normalize("NFKC").toLowerCase();
+  const n = s.length;
+  let out = "";
+  let end = -1;
+  let prev = NONE;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    const astral = c >= 0xd800 && c <= 0xdbff && i + 1 < n && (s.codePointAt(i) as number) > 0xffff;
+    const k = astral ? (WORD.test(String.fromCodePoint(s.codePointAt(i) as number)) ? WORD_CHAR : NONE) : classOf(c);
+    if (k === NONE) {
+      i += astral ? 2 : 1;
+      continue;
+    }
+    if (end >= 0 && i > end && k !== prev) out += `${BOUNDARY} `;
+    const start = i;
+    if (k === CJK) {
+      for (i++; i < n && classOf(s.charCodeAt(i)) === CJK; i++) out += `${s[i - 1]}${s[i]} `;
+      out += `${s[i - 1]} `;
+    } else {
+      for (i += astral ? 2 : 1; i < n; ) {
+        const d = s.charCodeAt(i);
+        if (d >= 0xd800 && d <= 0xdbff && i + 1 < n && (s.codePointAt(i) as number) > 0xffff) {
+          if (!WORD.test(String.fromCodePoint(s.codePointAt(i) as number))) break;
+          i += 2;
+        } else if (classOf(d) === WORD_CHAR) i++;
+        else break;
+      }
+      out += `${s.slice(start, i)} `;
+    }
+    end = i;
+    prev = k;
+  }
+  return out.slice(0, -1);
 }
 
 /**
