@@ -23,6 +23,7 @@ import {
 import { PendingMigrationsError } from "../src/db/migrations";
 import type { StoredPost } from "../src/db/statements";
 import { rebuildSearch, searchIsCurrent } from "../src/db/search-rebuild";
+import { searchKeyFull } from "../src/db/search-writes";
 import { type Conflict, conflictReason, type Outcome } from "../src/db/sync";
 import { fragmentKey, fragmentsToStore } from "../src/feeds";
 import { claimedTwice } from "../src/ingest/files";
@@ -175,7 +176,10 @@ async function viaDatabase(run: Run, target: Target): Promise<void> {
       outcome = await syncArchive(target.db, parsed, Date.now(), {
         onFull: (slug, reason) => reject(fileOf.get(slug) ?? slug, reason),
         onError: (slug, err) =>
-          reject(fileOf.get(slug) ?? slug, `database write failed: ${err instanceof Error ? err.message : String(err)}`),
+          reject(
+            fileOf.get(slug) ?? slug,
+            searchKeyFull(err) ?? `database write failed: ${err instanceof Error ? err.message : String(err)}`,
+          ),
         onConflict: conflict,
         refreshEntries: (posts, at) => fragmentsToStore(project.site, posts, at),
       });

@@ -51,7 +51,7 @@ export const posts = sqliteTable(
     file: text("file"),
     /**
      * The post's key in the search index (migration 0008, db/search-writes): its second of
-     * publication × 8192 plus its place among the posts of that second, so keys grow with time,
+     * publication × 256 plus its place among the posts of that second, so keys grow with time,
      * stay unique, and lie close together (FTS5 stores each key as a delta). Null when hidden.
      */
     searchKey: integer("search_key"),

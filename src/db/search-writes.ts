@@ -16,8 +16,20 @@ import { categoryToken, searchDocument } from "../content/search-text";
 import type { PostRecord } from "../content/types";
 import type { SqlValue, Statement } from "./statements";
 
-/** Posts one second can hold in one database; one more is refused (a unique-key error names search_key). */
-export const KEY_SLOTS = 8192;
+/**
+ * Posts one second can hold in one database; one more is refused (searchKeyFull explains it).
+ * Few slots keep keys close: a key's difference from the one before takes a byte less, and the
+ * index 6 % less room, at 256 than at 8,192 (docs/architecture.md, "Search").
+ */
+export const KEY_SLOTS = 256;
+
+/** The reason a write fails when its second has no search key left, or null for another error. */
+export function searchKeyFull(err: unknown): string | null {
+  const message = err instanceof Error ? err.message : String(err);
+  return /UNIQUE constraint failed: posts\.search_key/.test(message)
+    ? `more than ${KEY_SLOTS} posts in this database are dated the same second, and the search index keys posts by their second; give this post another second`
+    : null;
+}
 
 /**
  * Bump when content/search-text tokenizes differently: a database whose index was built by other

@@ -14,6 +14,7 @@ import { type ParseContext, parsePost } from "../content/post";
 import { planArchive, syncArchive, type WriteTarget } from "../db/archive-sync";
 import { type Conflict, conflictReason, type Outcome } from "../db/sync";
 import type { StoredPost } from "../db/statements";
+import { searchKeyFull } from "../db/search-writes";
 import { fragmentsToStore } from "../feeds";
 import { entriesAtWrite } from "./entries";
 import { emptyReport, type Report } from "./report";
@@ -136,12 +137,15 @@ export async function ingestFiles(
     : await syncArchive(db, withEntries, opts.now, {
         onConflict,
         onFull: (slug, reason) => refuse(indexOf.get(slug) as number, "full", reason),
-        onError: (slug, err) =>
+        onError: (slug, err) => {
+          // A second with no search key left is the post's doing (its date), not the database's.
+          const full = searchKeyFull(err);
           refuse(
             indexOf.get(slug) as number,
-            "database",
-            `database write failed: ${err instanceof Error ? err.message : String(err)}`,
-          ),
+            full ? "conflict" : "database",
+            full ?? `database write failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        },
         refreshEntries: (list, at) => fragmentsToStore(opts.site, list, at),
       });
   for (const [slug, o] of outcome) (results[indexOf.get(slug) as number] as FileResult).status = o;
