@@ -15,8 +15,8 @@ import type { PostRecord } from "../../src/content/types";
 import { deletePost } from "../../src/db/statements";
 import type { FeedFormat } from "../../src/urls";
 import { holds } from "../support/search-oracle";
-import { parseFeed } from "./feed-parse";
-import { clearPosts, databaseAt, get, makePost, seedPosts } from "./helpers";
+import { parseFeed, unescapeHtml } from "./feed-parse";
+import { clearPosts, databaseAt, fixturePosts, get, makePost, seedPosts } from "./helpers";
 
 const NOW = Date.now();
 const HOUR = 3_600_000;
@@ -77,7 +77,9 @@ function corpus(): PostRecord[] {
   });
 }
 
-const POSTS = corpus();
+/** The site's own fixture and example posts, and the real corpus when it is beside the project. */
+const FIXTURES = fixturePosts().filter((p) => !p.path.startsWith("/emnews/x/") && !p.path.startsWith("/TechWeb/x/"));
+const POSTS = [...corpus(), ...FIXTURES];
 /** Hidden and scheduled posts that say every word: never found. */
 const HIDDEN = [
   makePost({
@@ -100,9 +102,30 @@ const textOf = (p: PostRecord) => `${p.title}\n${htmlToText(p.bodyHtml)}`;
 
 /** What a search should list: visible posts holding the query, newest first. */
 function expected(q: string, category?: string): string[] {
-  return POSTS.filter((p) => (!category || p.categories.includes(category)) && holds(textOf(p), q))
-    .sort((a, b) => b.publishedAt - a.publishedAt)
+  const key = category?.toLowerCase();
+  return POSTS.filter(
+    (p) =>
+      p.published &&
+      p.publishedAt <= NOW &&
+      (!key || p.categories.some((c) => c.toLowerCase() === key) || p.categoriesRaw.toLowerCase() === key) &&
+      holds(textOf(p), q),
+  )
+    .sort((a, b) => Math.trunc(b.publishedAt / 1000) - Math.trunc(a.publishedAt / 1000))
     .map((p) => p.path);
+}
+
+/** Pieces of the visible fixtures' own text: 2, 3 and 6 Chinese characters, and Latin words. */
+function fixtureQueries(): string[] {
+  const out = new Set<string>();
+  for (const [i, p] of FIXTURES.filter((x) => x.published && x.publishedAt <= NOW).entries()) {
+    const text = textOf(p);
+    const cjk = [...text.matchAll(/[\u4e00-\u9fff]{6,}/g)].map((m) => m[0]);
+    const run = cjk[i % Math.max(1, cjk.length)];
+    if (run) for (const n of [2, 3, 6]) out.add(run.slice(0, n));
+    const word = [...text.matchAll(/\b[A-Za-z][A-Za-z0-9]{2,}\b/g)].map((m) => m[0])[i % 3];
+    if (word) out.add(word);
+  }
+  return [...out].slice(0, 60);
 }
 
 /** Every result of a search, following the pages' "older" links to the end. */
@@ -114,7 +137,7 @@ async function allResults(q: string, category?: string): Promise<{ paths: string
     const res = await get(url);
     expect(res.status, url).toBe(200);
     const html = await res.text();
-    paths.push(...[...html.matchAll(/<h2><a href="([^"]+)">/g)].map((m) => m[1] as string));
+    paths.push(...[...html.matchAll(/<h2><a href="([^"]+)">/g)].map((m) => unescapeHtml(m[1] as string)));
     const older = /<a href="([^"]+)" rel="next">/.exec(html)?.[1];
     url = older ? older.replaceAll("&amp;", "&") : null;
     pages++;
@@ -160,6 +183,17 @@ describe("search results", () => {
       }
     },
   );
+
+  it("for pieces of the fixtures' and real posts' own text are what a brute-force scan finds", async () => {
+    const queries = fixtureQueries();
+    expect(queries.length).toBeGreaterThan(10);
+    for (const q of queries) {
+      const { paths } = await allResults(q);
+      // Within a second the index keeps the order posts were written in; compare as sets there.
+      expect([...paths].sort(), q).toEqual([...expected(q)].sort());
+      expect(paths.length, q).toBeGreaterThan(0);
+    }
+  });
 
   it("finds something for the common words (the corpus is not trivially empty)", () => {
     expect(expected("股市").length).toBeGreaterThan(20);
