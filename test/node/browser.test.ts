@@ -164,6 +164,25 @@ describe.skipIf(!HAVE_CHROMIUM)("pages in Chromium", () => {
     await page.context().close();
   });
 
+  it("searches from the home page's box, and within a source from its page, with no CSP complaint", async () => {
+    const v = await visit("/", { viewport: { width: 1280, height: 900 } });
+    await v.page.locator('form.search input[name="q"]').fill("工业增加值");
+    await Promise.all([v.page.waitForURL(/\/search\?q=/), v.page.locator('form.search input[name="q"]').press("Enter")]);
+    expect(new URL(v.page.url()).searchParams.get("q")).toBe("工业增加值");
+    expect(await v.page.locator('form.search input[name="q"]').inputValue()).toBe("工业增加值");
+    expect(await v.page.locator("ol.posts h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toContain(ARTICLE);
+    expect(await v.page.locator('meta[name="robots"]').getAttribute("content")).toBe("noindex");
+
+    await visit("/category/hebeixinwenwang.html", {}, v);
+    await v.page.locator('form.search input[name="q"]').fill("河北");
+    await Promise.all([v.page.waitForURL(/\/search\?q=/), v.page.locator("form.search button").click()]);
+    const url = new URL(v.page.url());
+    expect([url.searchParams.get("q"), url.searchParams.get("category")]).toEqual(["河北", "hebeixinwenwang"]);
+    expect(await v.page.locator("ol.posts h2 a").count()).toBeGreaterThan(0);
+    expect(v.errors).toEqual([]);
+    await v.page.screenshot({ path: join(SHOTS, "search.png"), fullPage: true });
+  });
+
   it("renders the home page and shows it", async () => {
     const { page, errors } = await visit("/", { viewport: { width: 1280, height: 900 } });
     expect(await page.locator("ol.posts > li").count()).toBeGreaterThan(5);
