@@ -173,10 +173,12 @@ export const categoryToken = (key: string): string => `c${fnv1a(key)}`;
 
 /** The longest query accepted, in characters (after spaces are squashed). */
 export const MAX_QUERY_CHARS = 100;
+/** The most words (space-separated parts) a query may require: each is one more list to intersect. */
+export const MAX_QUERY_WORDS = 8;
 
 /** Why a query cannot be searched: a code for pages to word in their language, and the reason in English. */
 export type QueryProblem =
-  | { code: "empty" | "too-long" | "no-words"; reason: string }
+  | { code: "empty" | "too-long" | "no-words" | "too-many-words"; reason: string }
   | { code: "single-char"; reason: string /** the part that is one Chinese character */; part: string };
 
 export type SearchQuery =
@@ -226,6 +228,9 @@ export function parseQuery(raw: string): SearchQuery {
       };
     }
     phrases.push(p.phrase);
+  }
+  if (phrases.length > MAX_QUERY_WORDS) {
+    return { ok: false, code: "too-many-words", reason: `the query has more than ${MAX_QUERY_WORDS} words` };
   }
   if (!phrases.length) {
     return { ok: false, code: "no-words", reason: "the query has no letters, digits or Chinese characters to search for" };

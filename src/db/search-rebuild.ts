@@ -4,8 +4,8 @@
  * restore (backups carry the base tables, not the index), after migration
  * 0008 on a database that already held posts, and when the tokenizing code
  * changed (SEARCH_VERSION). The seed runs it on every database whose index
- * says another version, or with `--reindex`. Posts are read in publication
- * order, so each second's keys are handed out in id order, as writes do.
+ * says another version, or with `--reindex`. Posts are read in (published_at,
+ * id) order, so each second's keys are handed out in id order, as writes do.
  */
 import { categoryKeys, MAX_JSON_PARAM_BYTES, packJson, type Statement, stateWrite, termsOf } from "./statements";
 import { KEY_SLOTS, keyBase, SEARCH_STATE, SEARCH_STATE_READ, SEARCH_VERSION, searchColumns } from "./search-writes";

@@ -59,17 +59,20 @@ export const UNINDEX_ROW = "DELETE FROM post_search WHERE rowid = (SELECT p.sear
 const base = (p: string) => `(${p}.published_at / 1000) * ${KEY_SLOTS}`;
 
 /**
- * `?1`: JSON array of slugs just written. Their keys are dropped, then each published one takes the
- * next free key of its second (after the second's highest; in id order within the batch).
+ * `?1`: JSON array of slugs just written. A key stays while its post is published in the same
+ * second (an edit must not use up its second's keys); a hidden post's, or one whose second
+ * changed, is dropped; then each published post without one takes the next free key of its second
+ * (after the second's highest; in id order within the batch). As KEEP_SEARCH_KEY does row by row.
  */
 const KEY_SQL = [
-  `UPDATE posts SET search_key = NULL WHERE slug IN (${SLUGS})`,
+  `UPDATE posts SET search_key = NULL WHERE slug IN (${SLUGS}) AND search_key IS NOT NULL
+     AND (published = 0 OR search_key / ${KEY_SLOTS} <> published_at / 1000)`,
   `UPDATE posts SET search_key = k.key FROM (
      SELECT p.id AS id, min(${base("p")} + ${KEY_SLOTS - 1},
        coalesce((SELECT max(q.search_key) FROM posts AS q WHERE q.search_key >= ${base("p")} AND q.search_key < ${base("p")} + ${KEY_SLOTS}),
                 ${base("p")} - 1)
        + row_number() OVER (PARTITION BY p.published_at / 1000 ORDER BY p.id)) AS key
-     FROM posts AS p WHERE p.slug IN (${SLUGS}) AND p.published = 1) AS k
+     FROM posts AS p WHERE p.slug IN (${SLUGS}) AND p.published = 1 AND p.search_key IS NULL) AS k
    WHERE posts.id = k.id`,
 ];
 

@@ -210,12 +210,13 @@ async function render(spec: FeedSpec, { term, search, limit, before, page }: Fee
       nextPath: rows.length && rows.length === n ? after(rows.length - 1) : null,
     },
     rows,
-    { fullItems: config.feedFullItems, hubUrl: config.websubHub, nextPathAfter: after, storeMax: STORE_MAX },
+    // The hub is told of list feeds only (jobs/websub): a search feed does not advertise it.
+    { fullItems: config.feedFullItems, hubUrl: search ? null : config.websubHub, nextPathAfter: after, storeMax: STORE_MAX },
   );
   if (rendered.length) storeRendered(c, rows, rendered);
   const headers: Record<string, string> = { "Content-Type": contentType, ...(search ? NOINDEX : {}) };
   // WebSub discovery (W3C WebSub 4): the hub and the topic, as in the document.
-  if (config.websubHub) headers.Link = `<${config.websubHub}>; rel="hub", <${config.siteUrl}${selfPath}>; rel="self"`;
+  if (config.websubHub && !search) headers.Link = `<${config.websubHub}>; rel="hub", <${config.siteUrl}${selfPath}>; rel="self"`;
   return c.body(body, 200, headers);
 }
 

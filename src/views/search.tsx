@@ -5,7 +5,7 @@
  * site cannot search, the box and the reason. Never indexed by crawlers.
  */
 import type { SiteConfig } from "../config";
-import { MAX_QUERY_CHARS, type QueryProblem } from "../content/search-text";
+import { MAX_QUERY_CHARS, MAX_QUERY_WORDS, type QueryProblem } from "../content/search-text";
 import type { PostSummary } from "../db/repository";
 import { type Alternate, Layout, page } from "./layout";
 import { FeedLinks, Pager, PostList, SearchForm } from "./list";
@@ -29,6 +29,8 @@ function problemText(p: QueryProblem): string {
       return "请输入要搜索的词。";
     case "too-long":
       return `查询不能超过 ${MAX_QUERY_CHARS} 个字。`;
+    case "too-many-words":
+      return `查询最多 ${MAX_QUERY_WORDS} 个词（用空格分隔）。`;
     case "no-words":
       return "查询中没有可以搜索的汉字、字母或数字。";
     case "single-char":

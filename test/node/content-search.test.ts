@@ -76,6 +76,7 @@ describe("parseQuery", () => {
     ["降息 股", /"股": a Chinese word to search for needs at least two characters/],
     ["!!! ？？", /no letters/],
     ["股".repeat(MAX_QUERY_CHARS + 1), /longer than 100/],
+    ["a b c d e f g h i", /more than 8 words/],
     ["x".repeat(10_000), /longer than 100/],
   ])("refuses %j with a reason", (q, reason) => {
     const r = parseQuery(q);

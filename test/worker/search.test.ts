@@ -304,6 +304,7 @@ describe("hostile queries", () => {
     ["股市 股", "single-char"],
     ["x".repeat(1000), "too-long"],
     ["股".repeat(101), "too-long"],
+    ["A股 B股 C股 D股 E股 F股 G股 H股 I股", "too-many-words"],
   ];
 
   it.each(HOSTILE.map(([q, o]) => [q.length > 40 ? `${q.slice(0, 8)}… (${q.length} characters)` : q, q, o]))(
@@ -322,6 +323,7 @@ describe("hostile queries", () => {
             "no-words": /没有可以搜索/,
             "single-char": /至少输入两个字/,
             "too-long": /不能超过 100 个字/,
+            "too-many-words": /最多 8 个词/,
           }[outcome] as RegExp,
         );
       }
@@ -395,6 +397,15 @@ describe("the index follows every write", () => {
     expect(await found("庚辛")).toBe(false);
 
     await seedPosts([live({ title: "又回来了", bodyHtml: "<p>庚辛壬癸</p>", hash: "back" })], NOW + 3);
+    // Edits in the same second keep the post's key: 300 of them do not use up the second's 256.
+    const db0 = databaseAt(NOW - HOUR);
+    const keyOf = async () =>
+      (await db0.prepare("SELECT search_key AS k FROM posts WHERE slug = 'live'").first<{ k: number }>())?.k;
+    const key = await keyOf();
+    for (let i = 0; i < 300; i++)
+      await seedPosts([live({ title: "又回来了", bodyHtml: `<p>庚辛壬癸 ${i}</p>`, hash: `e${i}` })], NOW + 4);
+    expect(await keyOf()).toBe(key);
+    expect(await found("回来")).toBe(true);
     expect(await found("回来")).toBe(true);
     const db = databaseAt(NOW - HOUR);
     await db.batch(deletePost("live").map((s) => db.prepare(s.sql).bind(...s.params)));

@@ -26,7 +26,13 @@ const QUERIES = [
   { key: "3", label: "3 characters", q: "兴业银" },
   { key: "6", label: "6 characters", q: "跨境理财试点" },
   { key: "ticker", label: "a number word, ticker-like (rare)", q: "4821" },
+  { key: "prefix", label: "a number and one Chinese character (a prefix phrase, as A股)", q: "4821亿" },
   { key: "two-words", label: "two words, both required", q: "降准 宁德时代" },
+  {
+    key: "eight-words",
+    label: "eight words, all required (the most a query may have)",
+    q: "降准 宁德时代 跨境理财 兴业银行 北向资金 分红方案 同比 规模",
+  },
   { key: "none", label: "no post holds it", q: "量子计算" },
 ] as const;
 
