@@ -12,7 +12,9 @@ import { termKey } from "../content/permalink";
 import type { FeedFormat } from "../urls";
 import { dayOfCode, dayOfPath, primaryOf, routeKey, type Shard, shardAt, shardsNearDay } from "./archive";
 import * as one from "./reads";
-import type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, SearchSpec, Term, TermKind } from "./reads";
+import type { Cursor, Db, FeedRow, PageQuery, PageVersion, PageWindow, Post, Term, TermKind } from "./reads";
+import * as search from "./search-reads";
+import type { SearchSpec } from "./search-reads";
 
 export type {
   Cursor,
@@ -23,10 +25,10 @@ export type {
   PageWindow,
   Post,
   PostSummary,
-  SearchSpec,
   Term,
   TermKind,
 } from "./reads";
+export type { SearchFeedRow, SearchHit, SearchSpec } from "./search-reads";
 
 /** The databases a request reads, newest first, and the time zone their ranges are local to. */
 export interface Archive {
@@ -153,15 +155,16 @@ export async function termPageVersion(
 }
 
 /** A page of a search across databases, newest first: a database whose part fills the page ends the walk. */
-export const searchPosts = (a: Archive, s: SearchSpec, q: PageQuery) => pageAcross(a, q, (db, qq) => one.searchPosts(db, s, qq));
+export const searchPosts = (a: Archive, s: SearchSpec, q: PageQuery) =>
+  pageAcross(a, q, (db, qq) => search.searchPosts(db, s, qq));
 
 /** The version of a search page or feed window across databases. */
 export const searchPageVersion = (a: Archive, s: SearchSpec, w: PageWindow) =>
-  windowAcross(a, w, (sh, ww) => one.searchPageVersion(sh.db, s, ww));
+  windowAcross(a, w, (sh, ww) => search.searchPageVersion(sh.db, s, ww));
 
 /** A search feed's items across databases. */
 export const searchFeedRows = (a: Archive, format: FeedFormat, s: SearchSpec, q: PageQuery, fullUntil: Cursor | null) =>
-  pageAcross(a, q, (db, qq) => one.searchFeedRows(db, format, s, qq, fullUntil));
+  pageAcross(a, q, (db, qq) => search.searchFeedRows(db, format, s, qq, fullUntil));
 
 /**
  * A point lookup by a key that carries a date (`day`, null when it carries none): the database of
