@@ -8,7 +8,10 @@
  *   then its last character (`降息周期` → `降息 息周 周期 期`): a query of two
  *   or more characters, as a phrase of its bigrams, matches exactly the texts
  *   that contain it, and the last character lets a query such as `股ETF`
- *   find `港股ETF`.
+ *   find `港股ETF`. Right after a Latin word a run's first character stands
+ *   alone as well (`A股市` → `a 股 股市 市`), so `A股` is a plain phrase too:
+ *   no query is ever a prefix search, whose cost FTS5 does not bound. A part
+ *   that ends in one Chinese character on its own is refused instead.
  * - A run of Latin letters and digits becomes one lowercase word
  *   (`HFO-1234yf` → `hfo 1234yf`, found as a phrase): words match whole.
  * - Runs that punctuation or spaces separate never join into one phrase:
@@ -109,6 +112,8 @@ function pushRun(out: string[], prev: Run | undefined, run: Run, tail: boolean):
     out.push(w);
     return;
   }
+  // Right after a Latin word, a run's first character stands alone too (`A股` is in `A股市`).
+  if (prev && !run.apart && !prev.cjk) out.push(w.slice(0, 1));
   for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
   if (tail) out.push(w.slice(-1));
 }
@@ -136,6 +141,8 @@ export function indexText(text: string): string {
     if (end >= 0 && i > end && k !== prev) out += `${BOUNDARY} `;
     const start = i;
     if (k === CJK) {
+      // Right after a Latin word, a run's first character stands alone too (as pushRun).
+      if (end === i && prev === WORD_CHAR && i + 1 < n && classOf(s.charCodeAt(i + 1)) === CJK) out += `${s[i]} `;
       for (i++; i < n && classOf(s.charCodeAt(i)) === CJK; i++) out += `${s[i - 1]}${s[i]} `;
       out += `${s[i - 1]} `;
     } else {
@@ -196,11 +203,10 @@ function phraseOf(part: string): { phrase: string; lone: boolean } | null {
   if (!last) return null;
   const tokens: string[] = [];
   for (const [i, run] of runs.entries()) pushRun(tokens, runs[i - 1], run, i < runs.length - 1);
-  const quoted = `"${tokens.join(" ")}"`;
-  // One Chinese character after something else is the start of a run in a post (`A股` in `A股市`).
-  const single = last.cjk && last.text.length === 1;
-  if (single && tokens.length === 1) return { phrase: quoted, lone: true };
-  return { phrase: single ? `${quoted}*` : quoted, lone: false };
+  // A part that ends in one Chinese character on its own (`股`, `市场，股`) would need a prefix
+  // search; right after a Latin word (`A股`) that character is a token of its own in posts too.
+  const lone = last.cjk && last.text.length === 1 && (runs.length === 1 || last.apart);
+  return { phrase: `"${tokens.join(" ")}"`, lone };
 }
 
 /**

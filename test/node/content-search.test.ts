@@ -45,7 +45,7 @@ describe("indexText", () => {
     // Between Chinese runs the last character stands between; between Chinese and Latin, a boundary.
     expect(indexText("股市，市场")).toBe("股市 市 市场 场");
     expect(indexText("股市 A股")).toBe(`股市 市 ${BOUNDARY} a 股`);
-    expect(indexText("A股市场abc")).toBe("a 股市 市场 场 abc");
+    expect(indexText("A股市场abc")).toBe("a 股 股市 市场 场 abc");
   });
 });
 
@@ -54,8 +54,10 @@ describe("parseQuery", () => {
     expect(parseQuery("  降息   HFO-1234yf ")).toEqual({ ok: true, text: "降息 HFO-1234yf", match: '"降息" AND "hfo 1234yf"' });
   });
 
-  it("asks for a run's start when a part ends in one Chinese character after something else", () => {
-    expect(parseQuery("A股")).toMatchObject({ match: '"a 股"*' });
+  it("finds one Chinese character next to a Latin word with plain phrases, never a prefix search", () => {
+    expect(indexText("A股市场")).toBe("a 股 股市 市场 场");
+    expect(parseQuery("A股")).toMatchObject({ match: '"a 股"' });
+    expect(parseQuery("A股市")).toMatchObject({ match: '"a 股 股市"' });
     expect(parseQuery("港股ETF")).toMatchObject({ match: '"港股 股 etf"' });
   });
 
@@ -74,6 +76,7 @@ describe("parseQuery", () => {
     ["   ", /empty/],
     ["股", /at least two characters/],
     ["降息 股", /"股": a Chinese word to search for needs at least two characters/],
+    ["市场，股", /"市场,股": a Chinese word to search for needs at least two characters/],
     ["!!! ？？", /no letters/],
     ["股".repeat(MAX_QUERY_CHARS + 1), /longer than 100/],
     ["a b c d e f g h i", /more than 8 words/],

@@ -26,7 +26,7 @@ const QUERIES = [
   { key: "3", label: "3 characters", q: "兴业银" },
   { key: "6", label: "6 characters", q: "跨境理财试点" },
   { key: "ticker", label: "a number word, ticker-like (rare)", q: "4821" },
-  { key: "prefix", label: "a number and one Chinese character (a prefix phrase, as A股)", q: "4821亿" },
+  { key: "latin-char", label: "a number and one Chinese character (as A股)", q: "4821亿" },
   { key: "two-words", label: "two words, both required", q: "降准 宁德时代" },
   {
     key: "eight-words",
