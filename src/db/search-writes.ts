@@ -10,7 +10,7 @@
  * grow with publication time, so FTS5 walks a match newest first and stops at
  * a page; and they lie close together, which FTS5 rewards: it stores each
  * key as the difference from the one before, and a sparser key (the second ×
- * 2^30 + the post's id, the first design) made the index 60 % larger.
+ * 2^30 + the post's id, the first design) made the index a third larger.
  */
 import { categoryToken, searchDocument } from "../content/search-text";
 import type { PostRecord } from "../content/types";
