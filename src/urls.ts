@@ -40,9 +40,12 @@ export function feedHref(kind: TermScope | null, name: string, format: FeedForma
   return `/${kind === "t" ? "tag" : "category"}/${seg(name)}/${FEED_FILES[format]}`;
 }
 
+/** The path of the search page (no format) or of one of its feeds, without a query. */
+export const searchPath = (format?: FeedFormat): string => (format ? `/search/${FEED_FILES[format]}` : "/search");
+
 /** The search page (no format) or one of its feeds, for a query and, optionally, a category's name. */
 export function searchHref(q: string, category?: string | null, format?: FeedFormat): string {
-  return withQuery(format ? `/search/${FEED_FILES[format]}` : "/search", [
+  return withQuery(searchPath(format), [
     ["q", q],
     ["category", category ?? undefined],
   ]);

@@ -151,3 +151,13 @@ export function fnv1a(text: string): string {
   }
   return ((h2 >>> 0) * 2097152 + ((h1 >>> 0) & 0x1fffff)).toString(36);
 }
+
+/** A stored JSON array of names (a post's categories or tags) as strings; anything else is empty. */
+export function stringList(json: string): string[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}

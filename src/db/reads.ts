@@ -6,6 +6,7 @@
  * Routes read the archive through db/repository, which picks the databases.
  */
 import { termKey } from "../content/permalink";
+import { stringList as list } from "../content/text";
 import type { FeedFormat } from "../urls";
 import { MAX_TAGS } from "./changes";
 import { QUERIES } from "./queries";
@@ -109,15 +110,6 @@ interface PageRow {
   u: number | null;
   pub: number | null;
   keys: string | null;
-}
-
-function list(json: string): string[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
 }
 
 export function toSummary(r: SummaryRow): PostSummary {

@@ -9,6 +9,7 @@
  */
 import { categoryKeys, MAX_JSON_PARAM_BYTES, packJson, type Statement, stateWrite, termsOf } from "./statements";
 import { KEY_SLOTS, keyBase, SEARCH_STATE, SEARCH_STATE_READ, SEARCH_VERSION, searchColumns } from "./search-writes";
+import { stringList as list } from "../content/text";
 import type { Executor } from "./sync";
 
 /** Posts read and indexed per round (bodies included: a few megabytes). */
@@ -25,15 +26,6 @@ interface PostText {
   categories_raw: string;
   tags: string;
 }
-
-const list = (json: string): string[] => {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-};
 
 /** Whether the database's index was built by this code (false also when it has none). */
 export async function searchIsCurrent(db: Executor): Promise<boolean> {

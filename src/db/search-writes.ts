@@ -101,8 +101,9 @@ export const INDEX_JSON =
   "ORDER BY p.search_key";
 
 /**
- * `?1` slug, `?2` body, `?3` cats: for a published post, whose key the batch has just given
- * (KEY_SQL). VALUES, not INSERT … SELECT: FTS5 takes rows from a SELECT at 2.4× the cost.
+ * `?1` slug, `?2` body, `?3` cats: for a published post, whose key its row was just given (its
+ * own insert, newSearchKey; or KEY_SQL for an oversized row of the network path). VALUES, not
+ * INSERT … SELECT: FTS5 takes rows from a SELECT at 2.4× the cost.
  */
 export const INDEX_ROW =
   "INSERT INTO post_search (rowid, body, cats) VALUES ((SELECT p.search_key FROM posts AS p WHERE p.slug = ?1), ?2, ?3)";

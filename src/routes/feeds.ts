@@ -36,7 +36,16 @@ import { type FeedDocument, renderFeed } from "../feeds";
 import { cachedRoute } from "../http/cached-route";
 import { archiveBindings, configFor } from "../http/context";
 import { EDGE_NO_STORE, LIVE } from "../http/policies";
-import { type FeedFormat, feedHref, jekyllCategoryFeedHref, jekyllTagFeedHref, searchHref, termHref, withQuery } from "../urls";
+import {
+  type FeedFormat,
+  feedHref,
+  jekyllCategoryFeedHref,
+  jekyllTagFeedHref,
+  searchHref,
+  searchPath,
+  termHref,
+  withQuery,
+} from "../urls";
 import { cursorParam, NOINDEX, parseCursor, type SearchRequest, searchRequest, termKey } from "./params";
 
 type Scope = "site" | "category" | "tag" | "search";
@@ -77,7 +86,7 @@ const noStore = { "Cache-Control": "no-store" };
 
 /** The feed's own path, without query: the spelling the request used. */
 function basePath(spec: FeedSpec, term: Term | null): string {
-  if (spec.scope === "search") return searchHref("", null, spec.format).replace(/\?.*$/, "");
+  if (spec.scope === "search") return searchPath(spec.format);
   if (!term) return feedHref(null, "", spec.format);
   if (spec.jekyllPath) return spec.scope === "tag" ? jekyllTagFeedHref(term.name) : jekyllCategoryFeedHref(term.name);
   return feedHref(term.kind, term.name, spec.format);

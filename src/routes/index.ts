@@ -18,6 +18,7 @@ import {
   jekyllTagFeedHref,
   opmlHref,
   searchHref,
+  searchPath,
   shareHref,
   sitemapHref,
   sitemapIndexHref,
@@ -97,11 +98,7 @@ export const URLS: UrlRow[] = [
   ...termFeeds("tag", "t"),
   row("/search", (q) => searchHref(q), search),
   ...(["atom", "rss", "json"] as FeedFormat[]).map((format) =>
-    row(
-      searchHref("", null, format).replace(/\?.*$/, ""),
-      (q) => searchHref(q, null, format),
-      feed({ scope: "search", format, jekyllPath: false }),
-    ),
+    row(searchPath(format), (q) => searchHref(q, null, format), feed({ scope: "search", format, jekyllPath: false })),
   ),
   row("/", homeHref, home),
   row("/categories.html", categoriesHref, categories),

@@ -12,7 +12,7 @@ import { type Cursor, type PageVersion, searchPageVersion, searchPosts, withCate
 import { cachedRoute } from "../http/cached-route";
 import { errorPage } from "../http/errors";
 import { LIVE } from "../http/policies";
-import { FEED_NAMES, FEED_TYPES, type FeedFormat, searchHref, withQuery } from "../urls";
+import { FEED_NAMES, FEED_TYPES, type FeedFormat, searchHref, searchPath, withQuery } from "../urls";
 import { renderSearch } from "../views/search";
 import { cursorParam, NOINDEX, parseCursor, type SearchRequest, searchRequest } from "./params";
 
@@ -84,7 +84,7 @@ export const search = cachedRoute<SearchData>({
         posts,
         olderHref:
           rows.length > SEARCH_PAGE_SIZE && last
-            ? withQuery(base.replace(/\?.*$/, ""), [
+            ? withQuery(searchPath(), [
                 ["q", s.q],
                 ["category", s.category?.name],
                 // A search's cursor carries the search key (db/search-writes), not the post's id.

@@ -8,7 +8,7 @@ import { displayLocal, isoLocal } from "../content/dates";
 import type { PostSummary, Term } from "../db/repository";
 import { type Alternate, Layout, page } from "./layout";
 import { MAX_QUERY_CHARS } from "../content/search-text";
-import { categoriesHref, categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat, opmlHref, searchHref } from "../urls";
+import { categoriesHref, categoryHref, FEED_NAMES, FEED_TYPES, type FeedFormat, opmlHref, searchPath } from "../urls";
 
 const NAME_BY_TYPE = Object.fromEntries(
   (Object.keys(FEED_TYPES) as FeedFormat[]).map((f) => [FEED_TYPES[f], FEED_NAMES[f]]),
@@ -35,7 +35,7 @@ export interface ListPageProps {
 export function SearchForm(p: { q?: string; category: { name: string; label: string } | null; autofocus?: boolean }) {
   return (
     <search>
-      <form class="search" action={searchPath} method="get">
+      <form class="search" action={searchPath()} method="get">
         <input
           type="search"
           name="q"
@@ -51,8 +51,6 @@ export function SearchForm(p: { q?: string; category: { name: string; label: str
     </search>
   );
 }
-
-const searchPath = searchHref("").replace(/\?.*$/, "");
 
 /** "Subscribe:" and a link per feed format. */
 export function FeedLinks({ feeds }: { feeds: Alternate[] }) {
